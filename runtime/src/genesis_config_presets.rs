@@ -1,0 +1,271 @@
+//! Genesis presets: `dev` (one validator), `local` (alice + bob) and `testnet` (three validators).
+//!
+//! Every preset mints exactly [`crate::token::TOTAL_SUPPLY`] OPEN, split by the seed's tokenomics table into one
+//! keyless account per category. On `dev` and `local` the well-known development accounts are
+//! funded for testing out of the Community share, so the supply and the split stay exact.
+
+use crate::{
+	token::AllocationCategory, AccountId, Balance, BalancesConfig, RuntimeGenesisConfig,
+	SudoConfig, OPEN,
+};
+use alloc::{vec, vec::Vec};
+use frame_support::{build_struct_json_patch, PalletId};
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_core::crypto::UncheckedFrom;
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+use sp_runtime::traits::AccountIdConversion;
+
+/// Preset of a single-validator development chain.
+pub const DEV_PRESET: &str = "dev";
+/// Preset of a local two-validator network (alice, bob).
+pub const LOCAL_PRESET: &str = "local";
+/// Preset of the public test network (three validators).
+pub const TESTNET_PRESET: &str = "testnet";
+
+/// What each development account holds on `dev` and `local`.
+pub const DEV_ACCOUNT_BALANCE: Balance = 1_000_000 * OPEN;
+
+/// Public keys (aura sr25519, grandpa ed25519) of the testnet validators. They are derived from
+/// the test-only secret URIs `//OpenLedgerTestnet//validator//1` to `//3` (see chain-spec/README.md);
+/// a unit test checks the derivation.
+pub const TESTNET_VALIDATORS: [([u8; 32], [u8; 32]); 3] = [
+	(
+		hex_bytes("6a7fe8ebe71d3651a78cfa063316988d6e40701ee46cfac272222b8b9d19ea33"),
+		hex_bytes("81254e8b1c692fb77b2bf9dcf6fe82a946e73b2a55893e267c781af658c73c60"),
+	),
+	(
+		hex_bytes("d60c03294a5d7c29ee79483a403249d5bc90aaa71ebaea99b98e45ba1ac4493f"),
+		hex_bytes("1d176586422825813239225eecea44a516c4ac0defefea0550504b3d0569547c"),
+	),
+	(
+		hex_bytes("f43739a0a2e7c491f859f2e0a5ae617157c7091e1697d2e63c06fdb61296677a"),
+		hex_bytes("e37e4b60196edd87d635b3ab1819526cf6842cd0d9c364cde4669e8bee74fe04"),
+	),
+];
+
+/// Decodes 64 hex digits at compile time; a malformed constant fails the build, not the chain.
+const fn hex_bytes(hex: &str) -> [u8; 32] {
+	const fn nibble(c: u8) -> u8 {
+		match c {
+			b'0'..=b'9' => c - b'0',
+			b'a'..=b'f' => c - b'a' + 10,
+			_ => panic!("not a lowercase hex digit"),
+		}
+	}
+	let bytes = hex.as_bytes();
+	assert!(bytes.len() == 64, "a 32-byte key is 64 hex digits");
+	let mut out = [0u8; 32];
+	let mut i = 0;
+	while i < 32 {
+		out[i] = nibble(bytes[2 * i]) << 4 | nibble(bytes[2 * i + 1]);
+		i += 1;
+	}
+	out
+}
+
+/// The keyless account that holds a category of the genesis allocation.
+pub fn allocation_account(category: AllocationCategory) -> AccountId {
+	PalletId(category.pallet_id()).into_account_truncating()
+}
+
+/// The genesis balances: one account per allocation category, with `funded_from_community`
+/// accounts given `DEV_ACCOUNT_BALANCE` each out of the Community share.
+pub fn genesis_balances(funded_from_community: &[AccountId]) -> Vec<(AccountId, Balance)> {
+	let dev_total = DEV_ACCOUNT_BALANCE.saturating_mul(funded_from_community.len() as Balance);
+	let mut balances: Vec<(AccountId, Balance)> = AllocationCategory::ALL
+		.iter()
+		.map(|category| {
+			let amount = match category {
+				AllocationCategory::Community => category.amount().saturating_sub(dev_total),
+				_ => category.amount(),
+			};
+			(allocation_account(*category), amount)
+		})
+		.collect();
+	balances.extend(funded_from_community.iter().map(|a| (a.clone(), DEV_ACCOUNT_BALANCE)));
+	balances
+}
+
+fn genesis(
+	authorities: Vec<(AuraId, GrandpaId)>,
+	funded_from_community: Vec<AccountId>,
+	sudo: Option<AccountId>,
+) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig { balances: genesis_balances(&funded_from_community) },
+		aura: pallet_aura::GenesisConfig {
+			authorities: authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
+		},
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: authorities
+				.iter()
+				.map(|(_, grandpa)| (grandpa.clone(), 1))
+				.collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: sudo },
+	})
+}
+
+fn dev_keys(keyring: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
+	(keyring.public().into(), ed.public().into())
+}
+
+/// The well-known development accounts (Alice … Ferdie and their stashes).
+pub fn dev_accounts() -> Vec<AccountId> {
+	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
+}
+
+/// `dev`: Alice alone produces and finalizes blocks and holds the sudo key.
+pub fn dev_config_genesis() -> Value {
+	genesis(
+		vec![dev_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		dev_accounts(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
+	)
+}
+
+/// `local`: Alice and Bob are the validators; Alice holds the sudo key.
+pub fn local_config_genesis() -> Value {
+	genesis(
+		vec![
+			dev_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			dev_keys(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		],
+		dev_accounts(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
+	)
+}
+
+/// `testnet`: three validators, no sudo, no development accounts: the allocation only.
+pub fn testnet_config_genesis() -> Value {
+	let authorities = TESTNET_VALIDATORS
+		.iter()
+		.map(|(aura, grandpa)| (AuraId::unchecked_from(*aura), GrandpaId::unchecked_from(*grandpa)))
+		.collect();
+	genesis(authorities, Vec::new(), None)
+}
+
+/// The JSON of a preset, or `None` for an unknown name. The SDK's standard names
+/// (`development`, `local_testnet`) are accepted as aliases so generic tooling works too.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		DEV_PRESET | sp_genesis_builder::DEV_RUNTIME_PRESET => dev_config_genesis(),
+		LOCAL_PRESET | sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		TESTNET_PRESET => testnet_config_genesis(),
+		_ => return None,
+	};
+	serde_json::to_string(&patch).ok().map(|s| s.into_bytes())
+}
+
+/// The names of the presets this runtime offers.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![PresetId::from(DEV_PRESET), PresetId::from(LOCAL_PRESET), PresetId::from(TESTNET_PRESET)]
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::{token::TOTAL_SUPPLY, Runtime};
+	use frame_support::traits::fungible::Inspect;
+	use sp_core::{crypto::Pair, ed25519, sr25519};
+
+	/// Builds a preset's genesis state the way the node does: the preset's JSON patch applied on
+	/// top of the default config, then every pallet's genesis build.
+	fn build(preset: &str) -> sp_io::TestExternalities {
+		let json = get_preset(&PresetId::from(preset)).expect("preset exists");
+		let mut ext = sp_io::TestExternalities::new_empty();
+		ext.execute_with(|| {
+			frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(json)
+				.expect("preset fits the genesis config")
+		});
+		ext
+	}
+
+	fn balance(who: &AccountId) -> Balance {
+		<pallet_balances::Pallet<Runtime> as Inspect<AccountId>>::balance(who)
+	}
+
+	#[test]
+	fn every_preset_mints_exactly_the_total_supply_split_as_the_seed_table() {
+		for preset in [DEV_PRESET, LOCAL_PRESET, TESTNET_PRESET] {
+			build(preset).execute_with(|| {
+				let issuance = pallet_balances::TotalIssuance::<Runtime>::get();
+				assert_eq!(issuance, TOTAL_SUPPLY, "{preset}: total issuance");
+				assert_eq!(issuance, 1_000_000_000 * OPEN);
+
+				let dev_funded: Balance = if preset == TESTNET_PRESET {
+					dev_accounts().iter().for_each(|a| assert_eq!(balance(a), 0));
+					0
+				} else {
+					dev_accounts()
+						.iter()
+						.map(|a| {
+							assert_eq!(balance(a), DEV_ACCOUNT_BALANCE);
+							balance(a)
+						})
+						.sum()
+				};
+				let mut sum = 0;
+				for category in AllocationCategory::ALL {
+					let held = balance(&allocation_account(category));
+					let share = match category {
+						AllocationCategory::Community => held + dev_funded,
+						_ => held,
+					};
+					assert_eq!(share, category.amount(), "{preset}: {}", category.name());
+					sum += share;
+				}
+				assert_eq!(sum, TOTAL_SUPPLY, "{preset}: the categories sum to the supply");
+				// Nothing else exists at genesis.
+				let accounts = frame_system::Account::<Runtime>::iter().count();
+				let expected = AllocationCategory::ALL.len()
+					+ if preset == TESTNET_PRESET { 0 } else { dev_accounts().len() };
+				assert_eq!(accounts, expected, "{preset}: no other account holds OPEN");
+			});
+		}
+	}
+
+	#[test]
+	fn validators_and_sudo_per_preset() {
+		build(DEV_PRESET).execute_with(|| {
+			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+			assert_eq!(
+				pallet_sudo::Key::<Runtime>::get(),
+				Some(Sr25519Keyring::Alice.to_account_id())
+			);
+		});
+		build(LOCAL_PRESET).execute_with(|| {
+			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 2);
+			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 2);
+		});
+		build(TESTNET_PRESET).execute_with(|| {
+			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 3);
+			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 3);
+			assert_eq!(pallet_sudo::Key::<Runtime>::get(), None, "no sudo on the testnet");
+		});
+	}
+
+	#[test]
+	fn testnet_keys_derive_from_their_documented_secret_uris() {
+		for (i, (aura, grandpa)) in TESTNET_VALIDATORS.iter().enumerate() {
+			let suri = alloc::format!("//OpenLedgerTestnet//validator//{}", i + 1);
+			let sr = sr25519::Pair::from_string(&suri, None).expect("valid suri");
+			let ed = ed25519::Pair::from_string(&suri, None).expect("valid suri");
+			assert_eq!(&sr.public().0, aura, "{suri} aura");
+			assert_eq!(&ed.public().0, grandpa, "{suri} grandpa");
+		}
+	}
+
+	#[test]
+	fn unknown_preset_is_none_and_aliases_resolve() {
+		assert!(get_preset(&PresetId::from("mainnet")).is_none());
+		assert_eq!(
+			get_preset(&PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET)),
+			get_preset(&PresetId::from(DEV_PRESET))
+		);
+		assert_eq!(preset_names().len(), 3);
+	}
+}

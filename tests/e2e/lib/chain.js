@@ -1,0 +1,58 @@
+// polkadot.js helpers shared by the tests.
+import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+/** 1 OPEN in the smallest unit (18 decimals). */
+export const OPEN = 10n ** 18n;
+
+export async function connect(node) {
+  await cryptoWaitReady();
+  const provider = new WsProvider(node.wsUrl, 1000);
+  const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
+  return api;
+}
+
+export function keyring() {
+  return new Keyring({ type: 'sr25519', ss58Format: 42 });
+}
+
+export async function freeBalance(api, address, at) {
+  const query = at ? await api.at(at) : api;
+  const { data } = await query.query.system.account(address);
+  return data.free.toBigInt();
+}
+
+/**
+ * Signs and sends `tx`, resolving once its block is FINALIZED with the block hash, the events of
+ * the extrinsic, and its dispatch error decoded (`section.name`, or null on success).
+ */
+export function sendAndFinalize(api, tx, signer) {
+  return new Promise((resolve, reject) => {
+    let unsub;
+    tx.signAndSend(signer, (result) => {
+      const { status, events, dispatchError } = result;
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        unsub?.();
+        reject(new Error(`transaction ${status.type}`));
+        return;
+      }
+      if (status.isFinalized) {
+        unsub?.();
+        let error = null;
+        if (dispatchError) {
+          if (dispatchError.isModule) {
+            const meta = api.registry.findMetaError(dispatchError.asModule);
+            error = { kind: 'module', name: `${meta.section}.${meta.name}`, docs: meta.docs.join(' ') };
+          } else if (dispatchError.isToken) {
+            error = { kind: 'token', name: `Token.${dispatchError.asToken.type}` };
+          } else {
+            error = { kind: dispatchError.type, name: dispatchError.toString() };
+          }
+        }
+        resolve({ blockHash: status.asFinalized.toHex(), events, error });
+      }
+    })
+      .then((u) => { unsub = u; })
+      .catch(reject);
+  });
+}
