@@ -1,4 +1,31 @@
 fn main() {
 	#[cfg(feature = "std")]
-	substrate_wasm_builder::WasmBuilder::build_using_defaults();
+	build_wasm();
+}
+
+/// Builds the runtime's WASM. Source paths end up in its panic messages; they are rewritten to
+/// fixed prefixes so that the blob, and with it the chain specs' `:code`, is the same in every
+/// checkout and on every machine with the same toolchain.
+#[cfg(feature = "std")]
+fn build_wasm() {
+	use std::path::PathBuf;
+
+	let runtime = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+	let workspace = runtime.parent().unwrap_or(&runtime).to_path_buf();
+	let cargo_home = std::env::var_os("CARGO_HOME")
+		.map(PathBuf::from)
+		.or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+	let mut builder = substrate_wasm_builder::WasmBuilder::init_with_defaults()
+		.append_to_rust_flags(format!("--remap-path-prefix={}=/openledger", workspace.display()));
+	if let Some(cargo_home) = cargo_home {
+		builder = builder
+			.append_to_rust_flags(format!("--remap-path-prefix={}=/cargo", cargo_home.display()));
+	}
+	if let Some(rustup_home) = std::env::var_os("RUSTUP_HOME") {
+		builder = builder.append_to_rust_flags(format!(
+			"--remap-path-prefix={}=/rustup",
+			PathBuf::from(rustup_home).display()
+		));
+	}
+	builder.build();
 }

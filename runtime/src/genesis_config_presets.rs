@@ -5,8 +5,9 @@
 //! funded for testing out of the Community share, so the supply and the split stay exact.
 
 use crate::{
-	token::AllocationCategory, AccountId, Balance, BalancesConfig, RuntimeGenesisConfig,
-	SudoConfig, OPEN,
+	configs::{TreasuryAccount, EXISTENTIAL_DEPOSIT},
+	token::AllocationCategory,
+	AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SudoConfig, OPEN,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::{build_struct_json_patch, PalletId};
@@ -72,9 +73,13 @@ pub fn allocation_account(category: AllocationCategory) -> AccountId {
 }
 
 /// The genesis balances: one account per allocation category, with `funded_from_community`
-/// accounts given `DEV_ACCOUNT_BALANCE` each out of the Community share.
+/// accounts given `DEV_ACCOUNT_BALANCE` each out of the Community share. The treasury account
+/// gets the existential deposit out of Community too: otherwise the treasury's genesis would mint
+/// it on top of the fixed supply.
 pub fn genesis_balances(funded_from_community: &[AccountId]) -> Vec<(AccountId, Balance)> {
-	let dev_total = DEV_ACCOUNT_BALANCE.saturating_mul(funded_from_community.len() as Balance);
+	let dev_total = DEV_ACCOUNT_BALANCE
+		.saturating_mul(funded_from_community.len() as Balance)
+		.saturating_add(EXISTENTIAL_DEPOSIT);
 	let mut balances: Vec<(AccountId, Balance)> = AllocationCategory::ALL
 		.iter()
 		.map(|category| {
@@ -85,6 +90,7 @@ pub fn genesis_balances(funded_from_community: &[AccountId]) -> Vec<(AccountId, 
 			(allocation_account(*category), amount)
 		})
 		.collect();
+	balances.push((TreasuryAccount::get(), EXISTENTIAL_DEPOSIT));
 	balances.extend(funded_from_community.iter().map(|a| (a.clone(), DEV_ACCOUNT_BALANCE)));
 	balances
 }
@@ -212,7 +218,9 @@ mod tests {
 				for category in AllocationCategory::ALL {
 					let held = balance(&allocation_account(category));
 					let share = match category {
-						AllocationCategory::Community => held + dev_funded,
+						AllocationCategory::Community => {
+							held + dev_funded + balance(&TreasuryAccount::get())
+						}
 						_ => held,
 					};
 					assert_eq!(share, category.amount(), "{preset}: {}", category.name());
@@ -221,8 +229,10 @@ mod tests {
 				assert_eq!(sum, TOTAL_SUPPLY, "{preset}: the categories sum to the supply");
 				// Nothing else exists at genesis.
 				let accounts = frame_system::Account::<Runtime>::iter().count();
-				let expected = AllocationCategory::ALL.len()
-					+ if preset == TESTNET_PRESET { 0 } else { dev_accounts().len() };
+				assert_eq!(balance(&TreasuryAccount::get()), EXISTENTIAL_DEPOSIT);
+				let expected =
+					AllocationCategory::ALL.len()
+						+ 1 + if preset == TESTNET_PRESET { 0 } else { dev_accounts().len() };
 				assert_eq!(accounts, expected, "{preset}: no other account holds OPEN");
 			});
 		}

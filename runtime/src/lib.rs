@@ -11,6 +11,8 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
+use alloc::vec::Vec;
+
 #[cfg(feature = "runtime-benchmarks")]
 #[macro_use]
 mod benchmarks;
@@ -24,8 +26,6 @@ use sp_runtime::{
 	traits::{BlakeTwo256, IdentifyAccount, Verify},
 	MultiAddress, MultiSignature,
 };
-#[cfg(feature = "std")]
-use sp_version::NativeVersion;
 use sp_version::RuntimeVersion;
 
 pub use frame_system::Call as SystemCall;
@@ -39,6 +39,8 @@ pub use token::{Balance, MICRO_OPEN, MILLI_OPEN, OPEN};
 /// so that the client stays generic over runtime upgrades.
 pub mod opaque {
 	use super::*;
+	#[allow(unused_imports)]
+	use alloc::vec::Vec;
 	use sp_runtime::traits::{BlakeTwo256, Hash as HashT};
 
 	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
@@ -75,12 +77,6 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	transaction_version: 1,
 	system_version: 1,
 };
-
-/// The version information used to identify this runtime when compiled natively.
-#[cfg(feature = "std")]
-pub fn native_version() -> NativeVersion {
-	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
-}
 
 /// Target block time. Slot duration equals block time: one Aura slot, one block.
 pub const MILLI_SECS_PER_BLOCK: u64 = 6000;

@@ -41,7 +41,20 @@ test('the plain local spec carries the token properties and the genesis preset',
   const balances = spec.genesis.runtimeGenesis.patch.balances.balances;
   // JSON numbers beyond 2^53 lose precision in JS: sum the exact decimal digits with BigInt.
   const raw = readFileSync(path.join(repoRoot, 'chain-spec', 'local.json'), 'utf8');
-  const amounts = [...raw.matchAll(/\[\s*"5[1-9A-HJ-NP-Za-km-z]+",\s*(\d+)\s*\]/g)].map((m) => BigInt(m[1]));
+  const amounts = [...balancesText(raw).matchAll(/\[\s*"5[1-9A-HJ-NP-Za-km-z]+",\s*(\d+)\s*\]/g)].map((m) => BigInt(m[1]));
   assert.equal(amounts.length, balances.length);
   assert.equal(amounts.reduce((a, b) => a + b, 0n), 1_000_000_000n * 10n ** 18n);
 });
+
+/** The text of the `"balances": [...]` array of a plain spec (GRANDPA's [id, weight] pairs look
+ *  alike, so the search is confined to it). */
+function balancesText(raw) {
+  const start = raw.indexOf('"balances": [');
+  assert.ok(start >= 0, 'the spec has a balances array');
+  let depth = 0;
+  for (let i = raw.indexOf('[', start); i < raw.length; i++) {
+    if (raw[i] === '[') depth++;
+    if (raw[i] === ']' && --depth === 0) return raw.slice(start, i + 1);
+  }
+  assert.fail('unterminated balances array');
+}

@@ -1,0 +1,555 @@
+//! # Model registry
+//!
+//! Carries a specialized model from idea to deployment (seed 2.3.1, 4.1–4.3, 6):
+//!
+//! 1. A creator proposes a model: its purpose, base model, target Datanets, intended use and
+//!    inference rates `R_in`, `R_out` per 1000 tokens. A proposal deposit is held and a platform
+//!    fee paid to the treasury; governance opens a gOPEN vote on it.
+//! 2. The vote's outcome arrives through [`OnModelDecision`]: approved models become `Approved`
+//!    and their deposit is returned; rejected ones become `Rejected` and their deposit is slashed
+//!    or returned, as configured.
+//! 3. The owner opens data collection (`CollectingData`). Anyone may move the model on to
+//!    `Training` once its Datanets hold enough accepted data with enough credibility (thresholds
+//!    set by governance).
+//! 4. The owner registers each trained adapter as a version with its provenance, deploys one
+//!    (`Deployed`: that version is the one served) and may later retire the model.
+//! 5. Anyone may stake OPEN on a deployed model; stakers share its fees (fee-split pallet).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+mod types;
+pub mod weights;
+
+pub use openledger_primitives::{
+	DataThresholds, DatanetId, DatanetInspect, ModelGovernance, ModelId, OnModelDecision,
+	ProposalId,
+};
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{BalancedHold, Inspect, Mutate, MutateHold},
+			tokens::{Precision, Preservation},
+			Imbalance, OnUnbalanced,
+		},
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_core::H256;
+	use sp_runtime::traits::{Saturating, Zero};
+
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit behind a model proposal, settled by the governance vote.
+		ProposalDeposit,
+		/// OPEN staked on a deployed model.
+		ModelStake,
+	}
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The OPEN token.
+		type Currency: Inspect<Self::AccountId>
+			+ Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ BalancedHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The runtime's hold reasons.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Where slashed deposits go (the treasury in the runtime).
+		type OnSlash: OnUnbalanced<CreditOf<Self>>;
+
+		/// Receives platform fees (the treasury's account).
+		type FeeDestination: Get<Self::AccountId>;
+
+		/// The Datanets a model may target and whose data condition it must meet.
+		type Datanets: DatanetInspect;
+
+		/// Votes on proposed models.
+		type Governance: ModelGovernance<Self::AccountId>;
+
+		/// The data condition for leaving CollectingData.
+		type Thresholds: DataThresholds;
+
+		/// May retire any model (root on the runtime).
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Deposit held from a model's creator until the vote on it ends.
+		#[pallet::constant]
+		type ProposalDeposit: Get<BalanceOf<Self>>;
+
+		/// Platform fee paid to [`Config::FeeDestination`] for each model proposal.
+		#[pallet::constant]
+		type ProposalFee: Get<BalanceOf<Self>>;
+
+		/// Whether a rejected model's deposit is slashed (else it is returned).
+		#[pallet::constant]
+		type SlashRejectedDeposit: Get<bool>;
+
+		/// Longest purpose, base model identifier or intended use, in bytes.
+		#[pallet::constant]
+		type MaxTextLen: Get<u32>;
+
+		/// Most Datanets one model may train on.
+		#[pallet::constant]
+		type MaxDatanetsPerModel: Get<u32>;
+
+		/// Most evaluation scores one version may carry.
+		#[pallet::constant]
+		type MaxEvalScores: Get<u32>;
+
+		/// Most versions one model may register.
+		#[pallet::constant]
+		type MaxVersions: Get<u32>;
+
+		/// Most accounts that may stake on one model (fees are paid to each).
+		#[pallet::constant]
+		type MaxStakersPerModel: Get<u32>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+
+		/// Sets up what the benchmarks need from other pallets.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper;
+	}
+
+	/// The id the next model gets.
+	#[pallet::storage]
+	pub type NextModelId<T> = StorageValue<_, ModelId, ValueQuery>;
+
+	/// Every model with its lifecycle state.
+	#[pallet::storage]
+	pub type Models<T: Config> = StorageMap<_, Twox64Concat, ModelId, ModelOf<T>>;
+
+	/// The model a governance proposal decides, to route the decision back.
+	#[pallet::storage]
+	pub type ModelOfProposal<T> = StorageMap<_, Twox64Concat, ProposalId, ModelId>;
+
+	/// Every registered version of every model, numbered from 0 per model.
+	#[pallet::storage]
+	pub type Versions<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, ModelId, Twox64Concat, VersionId, VersionOf<T>>;
+
+	/// Stakes on models.
+	#[pallet::storage]
+	pub type ModelStakes<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, ModelId, Blake2_128Concat, T::AccountId, BalanceOf<T>>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A model was proposed; governance votes on it in `proposal`.
+		ModelProposed { model: ModelId, owner: T::AccountId, proposal: ProposalId },
+		/// A model changed state.
+		StatusChanged { model: ModelId, status: ModelStatus },
+		/// A rejected model's deposit was slashed.
+		DepositSlashed { model: ModelId, amount: BalanceOf<T> },
+		/// A trained adapter was registered as a version.
+		VersionRegistered { model: ModelId, version: VersionId, adapter_hash: H256 },
+		/// A version is now the one served.
+		Deployed { model: ModelId, version: VersionId },
+		/// OPEN staked on a model.
+		Staked { model: ModelId, who: T::AccountId, amount: BalanceOf<T> },
+		/// OPEN unstaked from a model.
+		Unstaked { model: ModelId, who: T::AccountId, amount: BalanceOf<T> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No model has this id.
+		UnknownModel,
+		/// No version has this number.
+		UnknownVersion,
+		/// A target Datanet does not exist.
+		UnknownDatanet,
+		/// Only the model's owner may do this.
+		NotOwner,
+		/// The model is not in a state that allows this.
+		InvalidStatus,
+		/// A text field is longer than allowed.
+		TooLong,
+		/// A model must target at least one Datanet.
+		NoDatanets,
+		/// More target Datanets than allowed, or one named twice.
+		BadDatanets,
+		/// More evaluation scores than allowed.
+		TooManyScores,
+		/// The model holds as many versions as allowed.
+		TooManyVersions,
+		/// The model has as many stakers as allowed.
+		TooManyStakers,
+		/// A version must be trained on at least one contribution.
+		NoTrainingData,
+		/// The model's Datanets do not yet meet the data condition.
+		DataConditionNotMet,
+		/// Not enough free OPEN for the deposit, fee or stake.
+		InsufficientBalance,
+		/// An amount of zero.
+		ZeroAmount,
+		/// More than the account has staked on the model.
+		InsufficientStake,
+		/// An id or total would overflow.
+		Overflow,
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Propose a model. Holds the proposal deposit, pays the platform fee and opens the
+		/// governance vote.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::propose(datanets.len() as u32))]
+		pub fn propose(
+			origin: OriginFor<T>,
+			purpose: Vec<u8>,
+			base_model: Vec<u8>,
+			datanets: Vec<DatanetId>,
+			intended_use: Vec<u8>,
+			rate_in: BalanceOf<T>,
+			rate_out: BalanceOf<T>,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			let purpose = Self::text(purpose)?;
+			let base_model = Self::text(base_model)?;
+			let intended_use = Self::text(intended_use)?;
+			ensure!(!datanets.is_empty(), Error::<T>::NoDatanets);
+			let datanets: BoundedVec<DatanetId, T::MaxDatanetsPerModel> =
+				datanets.try_into().map_err(|_| Error::<T>::BadDatanets)?;
+			for (i, d) in datanets.iter().enumerate() {
+				ensure!(T::Datanets::exists(*d), Error::<T>::UnknownDatanet);
+				ensure!(
+					!datanets.iter().skip(i.saturating_add(1)).any(|other| other == d),
+					Error::<T>::BadDatanets
+				);
+			}
+
+			let id = NextModelId::<T>::get();
+			let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			let deposit = T::ProposalDeposit::get();
+			let fee = T::ProposalFee::get();
+			if !fee.is_zero() {
+				T::Currency::transfer(
+					&owner,
+					&T::FeeDestination::get(),
+					fee,
+					Preservation::Preserve,
+				)
+				.map_err(|_| Error::<T>::InsufficientBalance)?;
+			}
+			if !deposit.is_zero() {
+				T::Currency::hold(&HoldReason::ProposalDeposit.into(), &owner, deposit)
+					.map_err(|_| Error::<T>::InsufficientBalance)?;
+			}
+			let proposal = T::Governance::propose_model(&owner, id)?;
+
+			Models::<T>::insert(
+				id,
+				Model {
+					owner: owner.clone(),
+					purpose,
+					base_model,
+					datanets,
+					intended_use,
+					rate_in,
+					rate_out,
+					deposit,
+					proposal,
+					status: ModelStatus::Proposed,
+					created_at: frame_system::Pallet::<T>::block_number(),
+					versions: 0,
+					deployed_version: None,
+					total_stake: Zero::zero(),
+					stakers: 0,
+				},
+			);
+			ModelOfProposal::<T>::insert(proposal, id);
+			NextModelId::<T>::put(next);
+			Self::deposit_event(Event::ModelProposed { model: id, owner, proposal });
+			Ok(())
+		}
+
+		/// Open data collection for an approved model. Owner only.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::start_data_collection())]
+		pub fn start_data_collection(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::transition(model, Some(&who), ModelStatus::Approved, ModelStatus::CollectingData)
+		}
+
+		/// Move a model from CollectingData to Training once every target Datanet has the
+		/// credibility governance asks for and together they hold enough accepted contributions.
+		/// Anyone may call it.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::start_training(T::MaxDatanetsPerModel::get()))]
+		pub fn start_training(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
+			ensure_signed(origin)?;
+			let info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+			ensure!(info.status == ModelStatus::CollectingData, Error::<T>::InvalidStatus);
+			ensure!(Self::data_condition_met(&info), Error::<T>::DataConditionNotMet);
+			Self::transition(model, None, ModelStatus::CollectingData, ModelStatus::Training)
+		}
+
+		/// Register a trained adapter as a new version, with its provenance. Owner only, while
+		/// training or deployed (retraining).
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::register_version(eval_scores.len() as u32))]
+		pub fn register_version(
+			origin: OriginFor<T>,
+			model: ModelId,
+			adapter_hash: H256,
+			base_model_hash: H256,
+			training_data_root: H256,
+			training_data_count: u32,
+			config_hash: H256,
+			eval_scores: Vec<EvalScore>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+			ensure!(info.owner == who, Error::<T>::NotOwner);
+			ensure!(
+				matches!(info.status, ModelStatus::Training | ModelStatus::Deployed),
+				Error::<T>::InvalidStatus
+			);
+			ensure!(training_data_count > 0, Error::<T>::NoTrainingData);
+			ensure!(info.versions < T::MaxVersions::get(), Error::<T>::TooManyVersions);
+			let eval_scores: BoundedVec<EvalScore, T::MaxEvalScores> =
+				eval_scores.try_into().map_err(|_| Error::<T>::TooManyScores)?;
+			let version = info.versions;
+			info.versions = version.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			Versions::<T>::insert(
+				model,
+				version,
+				Version {
+					adapter_hash,
+					base_model_hash,
+					training_data_root,
+					training_data_count,
+					config_hash,
+					eval_scores,
+					registered_at: frame_system::Pallet::<T>::block_number(),
+				},
+			);
+			Models::<T>::insert(model, info);
+			Self::deposit_event(Event::VersionRegistered { model, version, adapter_hash });
+			Ok(())
+		}
+
+		/// Serve `version` of the model. Owner only; from Training, or to switch versions of a
+		/// deployed model.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::deploy())]
+		pub fn deploy(origin: OriginFor<T>, model: ModelId, version: VersionId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+			ensure!(info.owner == who, Error::<T>::NotOwner);
+			ensure!(
+				matches!(info.status, ModelStatus::Training | ModelStatus::Deployed),
+				Error::<T>::InvalidStatus
+			);
+			ensure!(Versions::<T>::contains_key(model, version), Error::<T>::UnknownVersion);
+			let was = info.status;
+			info.status = ModelStatus::Deployed;
+			info.deployed_version = Some(version);
+			Models::<T>::insert(model, info);
+			if was != ModelStatus::Deployed {
+				Self::deposit_event(Event::StatusChanged { model, status: ModelStatus::Deployed });
+			}
+			Self::deposit_event(Event::Deployed { model, version });
+			Ok(())
+		}
+
+		/// Retire a model: it is no longer served. Its owner or the admin origin; stakers keep
+		/// their stake until they unstake.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::retire())]
+		pub fn retire(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
+			let by_admin = T::AdminOrigin::try_origin(origin.clone()).is_ok();
+			let mut info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+			if !by_admin {
+				let who = ensure_signed(origin)?;
+				ensure!(info.owner == who, Error::<T>::NotOwner);
+			}
+			ensure!(
+				matches!(
+					info.status,
+					ModelStatus::Approved
+						| ModelStatus::CollectingData
+						| ModelStatus::Training
+						| ModelStatus::Deployed
+				),
+				Error::<T>::InvalidStatus
+			);
+			info.status = ModelStatus::Retired;
+			info.deployed_version = None;
+			Models::<T>::insert(model, info);
+			Self::deposit_event(Event::StatusChanged { model, status: ModelStatus::Retired });
+			Ok(())
+		}
+
+		/// Stake OPEN on a deployed model.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::stake())]
+		pub fn stake(origin: OriginFor<T>, model: ModelId, amount: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let mut info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+			ensure!(info.status == ModelStatus::Deployed, Error::<T>::InvalidStatus);
+			let current = ModelStakes::<T>::get(model, &who);
+			if current.is_none() {
+				ensure!(info.stakers < T::MaxStakersPerModel::get(), Error::<T>::TooManyStakers);
+				info.stakers = info.stakers.saturating_add(1);
+			}
+			let staked =
+				current.unwrap_or_default().checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+			info.total_stake = info.total_stake.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+			T::Currency::hold(&HoldReason::ModelStake.into(), &who, amount)
+				.map_err(|_| Error::<T>::InsufficientBalance)?;
+			ModelStakes::<T>::insert(model, &who, staked);
+			Models::<T>::insert(model, info);
+			Self::deposit_event(Event::Staked { model, who, amount });
+			Ok(())
+		}
+
+		/// Take back OPEN staked on a model, in any state.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::unstake())]
+		pub fn unstake(
+			origin: OriginFor<T>,
+			model: ModelId,
+			amount: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let mut info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+			let staked = ModelStakes::<T>::get(model, &who).ok_or(Error::<T>::InsufficientStake)?;
+			ensure!(amount <= staked, Error::<T>::InsufficientStake);
+			T::Currency::release(&HoldReason::ModelStake.into(), &who, amount, Precision::Exact)?;
+			let left = staked.saturating_sub(amount);
+			if left.is_zero() {
+				ModelStakes::<T>::remove(model, &who);
+				info.stakers = info.stakers.saturating_sub(1);
+			} else {
+				ModelStakes::<T>::insert(model, &who, left);
+			}
+			info.total_stake = info.total_stake.saturating_sub(amount);
+			Models::<T>::insert(model, info);
+			Self::deposit_event(Event::Unstaked { model, who, amount });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		fn text(bytes: Vec<u8>) -> Result<BoundedVec<u8, T::MaxTextLen>, Error<T>> {
+			bytes.try_into().map_err(|_| Error::<T>::TooLong)
+		}
+
+		fn transition(
+			model: ModelId,
+			owner: Option<&T::AccountId>,
+			from: ModelStatus,
+			to: ModelStatus,
+		) -> DispatchResult {
+			Models::<T>::try_mutate(model, |maybe| -> DispatchResult {
+				let info = maybe.as_mut().ok_or(Error::<T>::UnknownModel)?;
+				if let Some(who) = owner {
+					ensure!(info.owner == *who, Error::<T>::NotOwner);
+				}
+				ensure!(info.status == from, Error::<T>::InvalidStatus);
+				info.status = to;
+				Ok(())
+			})?;
+			Self::deposit_event(Event::StatusChanged { model, status: to });
+			Ok(())
+		}
+
+		/// The seed's "enough data is collected": every target Datanet is at least as credible
+		/// as governance asks, and together they hold enough accepted contributions.
+		pub fn data_condition_met(info: &ModelOf<T>) -> bool {
+			let min_credibility = T::Thresholds::min_credibility();
+			let mut accepted: u64 = 0;
+			for datanet in info.datanets.iter() {
+				match T::Datanets::quality(*datanet) {
+					Some((count, credibility)) if credibility >= min_credibility => {
+						accepted = accepted.saturating_add(u64::from(count))
+					}
+					_ => return false,
+				}
+			}
+			accepted >= u64::from(T::Thresholds::min_accepted_contributions())
+		}
+
+		/// The deployed version of a model that is being served.
+		pub fn deployed(model: ModelId) -> Option<(ModelOf<T>, VersionId)> {
+			let info = Models::<T>::get(model)?;
+			let version = info.deployed_version?;
+			(info.status == ModelStatus::Deployed).then_some((info, version))
+		}
+
+		fn settle_deposit(model: ModelId, info: &ModelOf<T>, approved: bool) {
+			if info.deposit.is_zero() {
+				return;
+			}
+			let reason = HoldReason::ProposalDeposit.into();
+			if approved || !T::SlashRejectedDeposit::get() {
+				// Best effort: the hold is this pallet's own and cannot be missing.
+				let _ =
+					T::Currency::release(&reason, &info.owner, info.deposit, Precision::BestEffort);
+			} else {
+				let (credit, _) = <T::Currency as BalancedHold<T::AccountId>>::slash(
+					&reason,
+					&info.owner,
+					info.deposit,
+				);
+				let amount = credit.peek();
+				T::OnSlash::on_unbalanced(credit);
+				Self::deposit_event(Event::DepositSlashed { model, amount });
+			}
+		}
+	}
+
+	/// What the benchmarks need from the Datanets pallet.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub trait BenchmarkHelper {
+		/// A Datanet (the `index`-th the benchmark asks for) that meets the data thresholds
+		/// on its own.
+		fn datanet_meeting_thresholds(index: u32) -> DatanetId;
+	}
+
+	impl<T: Config> OnModelDecision for Pallet<T> {
+		fn on_model_decision(model: ModelId, approved: bool) {
+			let Some(mut info) = Models::<T>::get(model) else { return };
+			if info.status != ModelStatus::Proposed {
+				return;
+			}
+			Self::settle_deposit(model, &info, approved);
+			let status = if approved { ModelStatus::Approved } else { ModelStatus::Rejected };
+			info.status = status;
+			Models::<T>::insert(model, info);
+			Self::deposit_event(Event::StatusChanged { model, status });
+		}
+	}
+}
