@@ -19,7 +19,7 @@ use sp_version::RuntimeVersion;
 use super::opaque::SessionKeys;
 
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
+	AccountId, Aura, Balance, Block, Datanets, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
 	RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
 };
 
@@ -198,6 +198,43 @@ impl_runtime_apis! {
 		}
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl pallet_datanets::runtime_api::DatanetsApi<
+		Block,
+		AccountId,
+		pallet_datanets::DatanetOf<Runtime>,
+		pallet_datanets::ContributionOf<Runtime>,
+	> for Runtime {
+		fn datanet(id: pallet_datanets::DatanetId) -> Option<pallet_datanets::DatanetOf<Runtime>> {
+			Datanets::datanet(id)
+		}
+
+		fn credibility(id: pallet_datanets::DatanetId) -> Option<sp_runtime::Perbill> {
+			Datanets::credibility(id)
+		}
+
+		fn contribution(
+			id: pallet_datanets::ContributionId,
+		) -> Option<pallet_datanets::ContributionOf<Runtime>> {
+			pallet_datanets::Contributions::<Runtime>::get(id)
+		}
+
+		fn datanet_contributions(
+			datanet: pallet_datanets::DatanetId,
+			from: pallet_datanets::ContributionId,
+			limit: u32,
+		) -> Vec<(pallet_datanets::ContributionId, pallet_datanets::ContributionOf<Runtime>)> {
+			Datanets::datanet_contributions(datanet, from, limit)
+		}
+
+		fn contributor_contributions(
+			who: AccountId,
+			from: pallet_datanets::ContributionId,
+			limit: u32,
+		) -> Vec<(pallet_datanets::ContributionId, pallet_datanets::ContributionOf<Runtime>)> {
+			Datanets::contributor_contributions(&who, from, limit)
 		}
 	}
 

@@ -7,4 +7,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
 	[pallet_treasury, Treasury]
+	[pallet_datanets, Datanets]
+	[pallet_model_registry, ModelRegistry]
+	[pallet_governance, Governance]
 );

@@ -7,17 +7,19 @@
 use crate::{
 	configs::{TreasuryAccount, EXISTENTIAL_DEPOSIT},
 	token::AllocationCategory,
-	AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SudoConfig, OPEN,
+	AccountId, Balance, BalancesConfig, BlockNumber, GovernanceConfig, RuntimeGenesisConfig,
+	SudoConfig, OPEN,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::{build_struct_json_patch, PalletId};
+use pallet_governance::{FeeSplit, ParameterSet, PlatformFee};
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_core::crypto::UncheckedFrom;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
-use sp_runtime::traits::AccountIdConversion;
+use sp_runtime::{traits::AccountIdConversion, Perbill};
 
 /// Preset of a single-validator development chain.
 pub const DEV_PRESET: &str = "dev";
@@ -95,12 +97,34 @@ pub fn genesis_balances(funded_from_community: &[AccountId]) -> Vec<(AccountId, 
 	balances
 }
 
+/// Governance periods `(voting, unbonding)` on development chains, in blocks: one and two
+/// minutes, so that a proposal is decided while one watches.
+pub const DEV_GOVERNANCE_PERIODS: (BlockNumber, BlockNumber) = (10, 20);
+
+/// The protocol parameters every chain starts with: the seed's example fee split (70% model
+/// owner, 10% stakers, 20% contributors) and flat platform fee of 0.5 OPEN, and the data
+/// condition a model's Datanets must meet before training.
+pub fn initial_parameters(min_accepted_contributions: u32) -> ParameterSet<Balance> {
+	ParameterSet {
+		fee_split: FeeSplit::default(),
+		platform_fee: PlatformFee::Flat(OPEN / 2),
+		min_accepted_contributions,
+		min_credibility: Perbill::from_percent(50),
+	}
+}
+
 fn genesis(
 	authorities: Vec<(AuraId, GrandpaId)>,
 	funded_from_community: Vec<AccountId>,
 	sudo: Option<AccountId>,
 ) -> Value {
+	// Chains with a sudo key are the development ones: short governance periods, small data
+	// condition.
+	let development = sudo.is_some();
+	let (periods, min_accepted) =
+		if development { (Some(DEV_GOVERNANCE_PERIODS), 3) } else { (None, 100) };
 	build_struct_json_patch!(RuntimeGenesisConfig {
+		governance: GovernanceConfig { parameters: initial_parameters(min_accepted), periods },
 		balances: BalancesConfig { balances: genesis_balances(&funded_from_community) },
 		aura: pallet_aura::GenesisConfig {
 			authorities: authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
@@ -171,6 +195,36 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![PresetId::from(DEV_PRESET), PresetId::from(LOCAL_PRESET), PresetId::from(TESTNET_PRESET)]
 }
 
+/// Builds a preset's genesis state the way the node does: the preset's JSON patch merged into
+/// the default config, then every pallet's genesis build.
+#[cfg(test)]
+pub(crate) fn build_preset_state(preset: &str) -> sp_io::TestExternalities {
+	/// JSON merge patch: objects merge key by key, anything else replaces.
+	fn merge(base: &mut Value, patch: Value) {
+		match (base, patch) {
+			(Value::Object(base), Value::Object(patch)) => {
+				for (key, value) in patch {
+					merge(base.entry(key).or_insert(Value::Null), value);
+				}
+			}
+			(base, patch) => *base = patch,
+		}
+	}
+	let patch: Value =
+		serde_json::from_slice(&get_preset(&PresetId::from(preset)).expect("preset exists"))
+			.expect("preset is JSON");
+	let mut config =
+		serde_json::to_value(RuntimeGenesisConfig::default()).expect("default config is JSON");
+	merge(&mut config, patch);
+	let json = serde_json::to_vec(&config).expect("merged config is JSON");
+	let mut ext = sp_io::TestExternalities::new_empty();
+	ext.execute_with(|| {
+		frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(json)
+			.expect("preset fits the genesis config")
+	});
+	ext
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -178,16 +232,8 @@ mod tests {
 	use frame_support::traits::fungible::Inspect;
 	use sp_core::{crypto::Pair, ed25519, sr25519};
 
-	/// Builds a preset's genesis state the way the node does: the preset's JSON patch applied on
-	/// top of the default config, then every pallet's genesis build.
 	fn build(preset: &str) -> sp_io::TestExternalities {
-		let json = get_preset(&PresetId::from(preset)).expect("preset exists");
-		let mut ext = sp_io::TestExternalities::new_empty();
-		ext.execute_with(|| {
-			frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(json)
-				.expect("preset fits the genesis config")
-		});
-		ext
+		build_preset_state(preset)
 	}
 
 	fn balance(who: &AccountId) -> Balance {
@@ -255,6 +301,28 @@ mod tests {
 			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 3);
 			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 3);
 			assert_eq!(pallet_sudo::Key::<Runtime>::get(), None, "no sudo on the testnet");
+		});
+	}
+
+	#[test]
+	fn governance_parameters_and_periods_per_preset() {
+		for preset in [DEV_PRESET, LOCAL_PRESET] {
+			build(preset).execute_with(|| {
+				assert_eq!(pallet_governance::Parameters::<Runtime>::get(), initial_parameters(3));
+				assert_eq!(
+					(
+						pallet_governance::Pallet::<Runtime>::voting_period(),
+						pallet_governance::Pallet::<Runtime>::unbonding_period()
+					),
+					DEV_GOVERNANCE_PERIODS
+				);
+			});
+		}
+		build(TESTNET_PRESET).execute_with(|| {
+			let params = pallet_governance::Parameters::<Runtime>::get();
+			assert_eq!(params, initial_parameters(100));
+			assert_eq!(params.platform_fee, PlatformFee::Flat(OPEN / 2));
+			assert_eq!(pallet_governance::Pallet::<Runtime>::voting_period(), 3 * crate::DAYS);
 		});
 	}
 

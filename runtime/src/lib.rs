@@ -21,6 +21,9 @@ pub mod configs;
 pub mod genesis_config_presets;
 pub mod token;
 
+#[cfg(test)]
+mod lifecycle_tests;
+
 use sp_runtime::{
 	generic, impl_opaque_keys,
 	traits::{BlakeTwo256, IdentifyAccount, Verify},
@@ -184,4 +187,14 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type Sudo = pallet_sudo;
+
+	// The AI blockchain: data, models and their governance.
+	#[runtime::pallet_index(20)]
+	pub type Datanets = pallet_datanets;
+
+	#[runtime::pallet_index(21)]
+	pub type ModelRegistry = pallet_model_registry;
+
+	#[runtime::pallet_index(22)]
+	pub type Governance = pallet_governance;
 }

@@ -1,5 +1,7 @@
 //! Configuration of each pallet of the runtime.
 
+mod openledger;
+
 use frame_support::{
 	derive_impl,
 	pallet_prelude::ConstU32,

@@ -9,8 +9,8 @@ use sp_runtime::Perbill;
 
 use super::TreasuryAccount;
 use crate::{
-	AccountId, Balances, Datanets, Governance, ModelRegistry, Runtime,
-	RuntimeFreezeReason, RuntimeHoldReason, Timestamp, DAYS, MILLI_OPEN, OPEN,
+	AccountId, Balances, Datanets, Governance, ModelRegistry, Runtime, RuntimeFreezeReason,
+	RuntimeHoldReason, Timestamp, DAYS, OPEN,
 };
 
 impl pallet_datanets::Config for Runtime {
@@ -109,7 +109,7 @@ impl pallet_model_registry::BenchmarkHelper for DatanetsBenchmarkHelper {
 				sp_core::H256::from_low_u64_be(u64::from(n).saturating_add(u64::from(id) << 32)),
 				1,
 				alloc::vec![],
-				MILLI_OPEN,
+				crate::MILLI_OPEN,
 			);
 			let _ = Datanets::accept(
 				frame_system::RawOrigin::Signed(owner.clone()).into(),

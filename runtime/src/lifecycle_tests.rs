@@ -1,0 +1,149 @@
+//! The model lifecycle across the real pallets of this runtime, on the dev chain's genesis:
+//! Datanet → staked, curated contributions → model proposal → gOPEN vote → data condition →
+//! version → deployment, with every balance accounted for.
+
+use crate::{
+	configs::TreasuryAccount, genesis_config_presets::DEV_GOVERNANCE_PERIODS, AccountId, Balance,
+	Balances, BlockNumber, Datanets, Governance, ModelRegistry, Runtime, RuntimeHoldReason,
+	RuntimeOrigin, System, OPEN,
+};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::fungible::{Inspect, InspectHold},
+};
+use pallet_model_registry::{EvalScore, ModelStatus};
+use sp_core::H256;
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::Perbill;
+
+fn dev_chain() -> sp_io::TestExternalities {
+	let mut ext = crate::genesis_config_presets::build_preset_state("dev");
+	ext.execute_with(|| go_to(1));
+	ext
+}
+
+fn go_to(block: BlockNumber) {
+	System::set_block_number(block);
+	// Written directly: no Aura slot is being authored here.
+	pallet_timestamp::Now::<Runtime>::put(
+		1_700_000_000_000 + u64::from(block) * crate::MILLI_SECS_PER_BLOCK,
+	);
+}
+
+fn signed(who: &AccountId) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who.clone())
+}
+
+fn free(who: &AccountId) -> Balance {
+	Balances::balance(who)
+}
+
+#[test]
+fn a_model_goes_from_idea_to_deployment() {
+	dev_chain().execute_with(|| {
+		let owner = Sr25519Keyring::Alice.to_account_id();
+		let contributors: Vec<AccountId> = [Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
+			.iter()
+			.map(|k| k.to_account_id())
+			.collect();
+		let creator = Sr25519Keyring::Dave.to_account_id();
+		let voter = Sr25519Keyring::Eve.to_account_id();
+		let issuance = Balances::total_issuance();
+		let treasury_before = free(&TreasuryAccount::get());
+
+		// A Datanet with a minimum stake, filled by two contributors and curated by its owner.
+		assert_ok!(Datanets::create_datanet(
+			signed(&owner),
+			b"Movie reviews".to_vec(),
+			b"sentiment".to_vec(),
+			b"Rotten Tomatoes snippets".to_vec(),
+			b"jsonl:text,label".to_vec(),
+			OPEN,
+			vec![],
+		));
+		let datanet = 0;
+		let stake = 2 * OPEN;
+		let mut ids = Vec::new();
+		for n in 0..4u8 {
+			let who = &contributors[usize::from(n % 2)];
+			let id = pallet_datanets::NextContributionId::<Runtime>::get();
+			assert_ok!(Datanets::contribute(
+				signed(who),
+				datanet,
+				H256::repeat_byte(n + 1),
+				120,
+				b"label=fresh".to_vec(),
+				stake,
+			));
+			ids.push(id);
+		}
+		for (i, id) in ids.iter().take(3).enumerate() {
+			let quality = Perbill::from_percent(60 + 10 * i as u32);
+			assert_ok!(Datanets::accept(signed(&owner), *id, quality));
+		}
+		assert_ok!(Datanets::slash(signed(&owner), ids[3]));
+		let held = |who: &AccountId| {
+			Balances::balance_on_hold(
+				&RuntimeHoldReason::Datanets(pallet_datanets::HoldReason::ContributionStake),
+				who,
+			)
+		};
+		assert_eq!(held(&contributors[0]), 2 * stake);
+		assert_eq!(held(&contributors[1]), stake);
+		// Equal stakes: C(D) is the mean quality, (0.6 + 0.7 + 0.8) / 3.
+		assert_eq!(Datanets::credibility(datanet), Some(Perbill::from_percent(70)));
+
+		// The model is proposed; governance opens a vote.
+		assert_ok!(ModelRegistry::propose(
+			signed(&creator),
+			b"review sentiment".to_vec(),
+			b"openledger/base".to_vec(),
+			vec![datanet],
+			b"classify reviews".to_vec(),
+			OPEN / 5,
+			2 * OPEN / 5,
+		));
+		let model = 0;
+		let proposal = pallet_model_registry::Models::<Runtime>::get(model).unwrap().proposal;
+
+		// gOPEN holders vote; the proposal closes after the (dev) voting period.
+		assert_ok!(Governance::stake(signed(&voter), 1_000 * OPEN));
+		assert_ok!(Governance::vote(signed(&voter), proposal, true, 1_000 * OPEN));
+		assert_noop!(
+			Governance::close(signed(&voter), proposal),
+			pallet_governance::Error::<Runtime>::VotingOngoing
+		);
+		go_to(1 + DEV_GOVERNANCE_PERIODS.0);
+		assert_ok!(Governance::close(signed(&voter), proposal));
+		let status = || pallet_model_registry::Models::<Runtime>::get(model).unwrap().status;
+		assert_eq!(status(), ModelStatus::Approved);
+
+		// Data collection: three accepted contributions and 70% credibility meet the dev
+		// condition (3 contributions, 50%).
+		assert_ok!(ModelRegistry::start_data_collection(signed(&creator), model));
+		assert_ok!(ModelRegistry::start_training(signed(&voter), model));
+		assert_eq!(status(), ModelStatus::Training);
+
+		assert_ok!(ModelRegistry::register_version(
+			signed(&creator),
+			model,
+			H256::repeat_byte(0xad),
+			H256::repeat_byte(0xba),
+			H256::repeat_byte(0x77),
+			3,
+			H256::repeat_byte(0xc0),
+			vec![EvalScore {
+				metric: b"perplexity".to_vec().try_into().unwrap(),
+				value_micros: 8_250_000
+			}],
+		));
+		assert_ok!(ModelRegistry::deploy(signed(&creator), model, 0));
+		assert_eq!(status(), ModelStatus::Deployed);
+		assert_ok!(ModelRegistry::stake(signed(&voter), model, 10 * OPEN));
+
+		// Money: the proposal fee and the slashed stake went to the treasury, the creator's
+		// deposit came back, and no OPEN was minted or burnt.
+		assert_eq!(free(&TreasuryAccount::get()), treasury_before + 5 * OPEN + stake);
+		assert_eq!(Balances::total_issuance(), issuance);
+	});
+}
