@@ -27,6 +27,15 @@ export async function freeBalance(api, address, at) {
  * the extrinsic, and its dispatch error decoded (`section.name`, or null on success).
  */
 export function sendAndFinalize(api, tx, signer) {
+  return send(api, tx, signer, { finalized: true });
+}
+
+/** As `sendAndFinalize`, resolving as soon as the extrinsic is in a block of the best chain. */
+export function sendInBlock(api, tx, signer) {
+  return send(api, tx, signer, { finalized: false });
+}
+
+function send(api, tx, signer, { finalized }) {
   return new Promise((resolve, reject) => {
     let unsub;
     tx.signAndSend(signer, (result) => {
@@ -36,7 +45,7 @@ export function sendAndFinalize(api, tx, signer) {
         reject(new Error(`transaction ${status.type}`));
         return;
       }
-      if (status.isFinalized) {
+      if (finalized ? status.isFinalized : status.isInBlock) {
         unsub?.();
         let error = null;
         if (dispatchError) {
@@ -49,7 +58,8 @@ export function sendAndFinalize(api, tx, signer) {
             error = { kind: dispatchError.type, name: dispatchError.toString() };
           }
         }
-        resolve({ blockHash: status.asFinalized.toHex(), events, error });
+        const blockHash = (finalized ? status.asFinalized : status.asInBlock).toHex();
+        resolve({ blockHash, events, error });
       }
     })
       .then((u) => { unsub = u; })
