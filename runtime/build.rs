@@ -12,6 +12,10 @@ fn build_wasm() {
 
 	let runtime = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
 	let workspace = runtime.parent().unwrap_or(&runtime).to_path_buf();
+	// The WASM is built by a nested cargo that must find this workspace's Cargo.lock, also when
+	// CARGO_TARGET_DIR lies outside the repository (as in CI). Set here, not in a cargo config:
+	// other WASM-building dependencies must keep looking for their own workspace.
+	std::env::set_var("WASM_BUILD_WORKSPACE_HINT", &workspace);
 	let cargo_home = std::env::var_os("CARGO_HOME")
 		.map(PathBuf::from)
 		.or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));

@@ -1,5 +1,6 @@
 //! The node's JSON-RPC extensions beyond the standard ones `sc-service` installs
-//! (system, chain, state, author, offchain): account nonces and fee queries.
+//! (system, chain, state, author, offchain): account nonces, fee queries and the Datanets content
+//! store.
 
 use std::sync::Arc;
 
@@ -11,14 +12,16 @@ use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
 
 /// What the RPC extensions need of the node.
-pub struct FullDeps<C, P> {
+pub struct FullDeps<C, P, S> {
 	pub client: Arc<C>,
 	pub pool: Arc<P>,
+	/// The offchain database, home of the Datanets content store (absent on light setups).
+	pub offchain_storage: Option<S>,
 }
 
 /// Builds the RPC extensions.
-pub fn create_full<C, P>(
-	deps: FullDeps<C, P>,
+pub fn create_full<C, P, S>(
+	deps: FullDeps<C, P, S>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
 where
 	C: ProvideRuntimeApi<Block>
@@ -31,15 +34,21 @@ where
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
+	S: sp_core::offchain::OffchainStorage + 'static,
 {
+	use crate::content_store::{ContentStore, ContentStoreApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool } = deps;
+	let FullDeps { client, pool, offchain_storage } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client).into_rpc())?;
+	if let Some(storage) = offchain_storage {
+		let max_size = openledger_runtime::configs::MAX_CONTENT_SIZE;
+		module.merge(ContentStore::new(storage, max_size).into_rpc())?;
+	}
 
 	Ok(module)
 }

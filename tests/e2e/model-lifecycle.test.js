@@ -58,7 +58,11 @@ test('a Datanet is filled, curated, and a model goes from proposal to deployment
   ];
   const contributions = [];
   for (const [who, content] of samples) {
-    const hash = blake2AsHex(content, 256);
+    // The data goes to the node's content store; the chain records its hash.
+    const hex = '0x' + Buffer.from(content).toString('hex');
+    const hash = await node.rpc('datanets_putContent', [hex]);
+    assert.equal(hash, blake2AsHex(content, 256));
+    assert.equal(await node.rpc('datanets_content', [hash]), hex);
     events = await ok(api.tx.datanets.contribute(datanetId, hash, content.length, 'lang=en', 2n * OPEN), who);
     const e = find(events, 'datanets', 'Contributed');
     assert.equal(e.data.contentHash.toHex(), hash);
@@ -68,6 +72,10 @@ test('a Datanet is filled, curated, and a model goes from proposal to deployment
   assert.equal(record.contributor.toString(), bob.address);
   assert.equal(record.status.toString(), 'Pending');
   assert.equal(record.stake.toBigInt(), 2n * OPEN);
+
+  // The store refuses what no contribution could point at, and knows nothing it was not given.
+  await assert.rejects(node.rpc('datanets_putContent', ['0x']), /content must be 1 to 1048576 bytes/);
+  assert.equal(await node.rpc('datanets_content', [blake2AsHex('never stored', 256)]), null);
 
   // A contributor cannot curate.
   const refused = await sendInBlock(api, api.tx.datanets.accept(contributions[1], 1_000_000_000), bob);

@@ -4,7 +4,10 @@ use super::*;
 use crate::Pallet as Datanets;
 use alloc::vec;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{fungible::Mutate, Get};
+use frame_support::traits::{
+	fungible::{Inspect, Mutate},
+	Get,
+};
 use frame_system::RawOrigin;
 use sp_core::H256;
 use sp_runtime::{traits::Saturating, Perbill};
@@ -51,7 +54,7 @@ fn contribution<T: Config>(
 	Datanets::<T>::contribute(
 		RawOrigin::Signed(contributor.clone()).into(),
 		datanet,
-		H256::from_low_u64_be(id),
+		<sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(&id.to_le_bytes()),
 		T::MaxContentSize::get(),
 		vec![b'm'; T::MaxMetadataLen::get() as usize],
 		stake::<T>(),

@@ -411,7 +411,7 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Drop one's votes on closed proposals and thaw what they froze.
+		/// Drop one's votes on proposals whose voting period has ended and thaw what they froze.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::unlock(T::MaxVotesPerAccount::get()))]
 		pub fn unlock(origin: OriginFor<T>) -> DispatchResult {
@@ -500,11 +500,15 @@ pub mod pallet {
 			Self::deposit_event(Event::ParameterSet { change });
 		}
 
+		/// Whether votes on the proposal still count as cast: a vote freezes its amount until the
+		/// voting period ends, whether or not someone has closed the proposal yet.
 		fn is_open(proposal: ProposalId) -> bool {
-			Proposals::<T>::get(proposal).is_some_and(|p| p.status == ProposalStatus::Ongoing)
+			let now = frame_system::Pallet::<T>::block_number();
+			Proposals::<T>::get(proposal)
+				.is_some_and(|p| p.status == ProposalStatus::Ongoing && now < p.ends_at)
 		}
 
-		/// Forget the account's votes on proposals that have closed.
+		/// Forget the account's votes on proposals whose voting period has ended.
 		fn prune_votes(stake: &mut StakeOf<T>) {
 			stake.votes.retain(|(proposal, _)| Self::is_open(*proposal));
 		}

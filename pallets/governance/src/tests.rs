@@ -356,3 +356,22 @@ fn genesis_can_shorten_the_periods_for_development_chains() {
 		assert_ok!(Governance::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
 	});
 }
+
+#[test]
+fn votes_thaw_when_the_period_ends_even_if_nobody_closes() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Governance::stake(RuntimeOrigin::signed(BOB), 1_000));
+		let id = propose(split(50, 25, 25));
+		assert_ok!(Governance::vote(RuntimeOrigin::signed(BOB), id, true, 1_000));
+		assert_noop!(
+			Governance::unstake(RuntimeOrigin::signed(BOB), 1),
+			Error::<Test>::LockedByVotes
+		);
+		run_to(1 + VOTING_PERIOD);
+		assert_ok!(Governance::unstake(RuntimeOrigin::signed(BOB), 1_000));
+		assert_eq!(frozen(BOB), 0);
+		// The tally stands: closing still counts the vote cast in time.
+		assert_ok!(Governance::close(RuntimeOrigin::signed(ALICE), id));
+		assert_eq!(Proposals::<Test>::get(id).unwrap().ayes, 1_000);
+	});
+}

@@ -1,6 +1,7 @@
 //! Configuration of each pallet of the runtime.
 
 mod openledger;
+pub use openledger::MAX_CONTENT_SIZE;
 
 use frame_support::{
 	derive_impl,

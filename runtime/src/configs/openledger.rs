@@ -13,6 +13,10 @@ use crate::{
 	RuntimeHoldReason, Timestamp, DAYS, OPEN,
 };
 
+/// Largest content one contribution may point at: one data point (a document, a question/answer
+/// pair), 1 MiB at most. The node's content store refuses larger uploads.
+pub const MAX_CONTENT_SIZE: u32 = 1024 * 1024;
+
 impl pallet_datanets::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -26,8 +30,7 @@ impl pallet_datanets::Config for Runtime {
 	type MaxMetadataLen = ConstU32<256>;
 	type MaxCurators = ConstU32<16>;
 	type MaxContributionsPerDatanet = ConstU32<1_000_000>;
-	// One contribution is one data point (a document, a question/answer pair): 1 MiB at most.
-	type MaxContentSize = ConstU32<{ 1024 * 1024 }>;
+	type MaxContentSize = ConstU32<MAX_CONTENT_SIZE>;
 	type WeightInfo = pallet_datanets::weights::SubstrateWeight<Runtime>;
 }
 
@@ -86,6 +89,7 @@ pub struct DatanetsBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_model_registry::BenchmarkHelper for DatanetsBenchmarkHelper {
 	fn datanet_meeting_thresholds(_index: u32) -> pallet_datanets::DatanetId {
+		use codec::Encode;
 		use frame_support::traits::fungible::Mutate;
 		use openledger_primitives::DataThresholds;
 
@@ -106,7 +110,9 @@ impl pallet_model_registry::BenchmarkHelper for DatanetsBenchmarkHelper {
 			let _ = Datanets::contribute(
 				frame_system::RawOrigin::Signed(owner.clone()).into(),
 				id,
-				sp_core::H256::from_low_u64_be(u64::from(n).saturating_add(u64::from(id) << 32)),
+				<sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(
+					&(id, n).encode(),
+				),
 				1,
 				alloc::vec![],
 				crate::MILLI_OPEN,
