@@ -86,7 +86,8 @@ mod tests {
 	#[test]
 	fn content_round_trips_by_hash_and_bad_sizes_are_refused() {
 		let store = ContentStore::new(InMemOffchainStorage::default(), 8);
-		let ext = Extensions::new();
+		let mut ext = Extensions::new();
+		ext.insert(sc_rpc_api::DenyUnsafe::No);
 		let hash = store.put_content(&ext, Bytes(b"fresh".to_vec())).unwrap();
 		assert_eq!(hash, H256(blake2_256(b"fresh")));
 		assert_eq!(store.content(hash).unwrap(), Some(Bytes(b"fresh".to_vec())));
@@ -95,5 +96,14 @@ mod tests {
 		assert_eq!(too_big.code(), CONTENT_REFUSED);
 		assert!(too_big.message().contains("1 to 8 bytes"));
 		assert!(store.put_content(&ext, Bytes(vec![])).is_err());
+	}
+
+	#[test]
+	fn public_rpc_cannot_upload() {
+		let store = ContentStore::new(InMemOffchainStorage::default(), 8);
+		let mut ext = Extensions::new();
+		ext.insert(sc_rpc_api::DenyUnsafe::Yes);
+		assert!(store.put_content(&ext, Bytes(b"spam".to_vec())).is_err());
+		assert_eq!(store.content(H256(blake2_256(b"spam"))).unwrap(), None);
 	}
 }
