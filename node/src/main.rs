@@ -1,5 +1,8 @@
 //! `openledger-node`: the OpenLedger validator and full node.
 
+// `sc_cli::Result` carries the SDK's large `sc_cli::Error`; every command returns it.
+#![allow(clippy::result_large_err)]
+
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod chain_spec;

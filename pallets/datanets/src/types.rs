@@ -115,13 +115,11 @@ impl DatanetStats {
 	/// `C(D) = Σ w_i f_i` with `w_i = stake_i / Σ stake`, rounded down to a billionth; equal
 	/// weights when no accepted contribution has stake; zero for a Datanet with none accepted.
 	pub fn credibility(&self) -> Perbill {
-		let parts = if self.accepted_stake > 0 {
-			self.weighted_quality / self.accepted_stake
-		} else if self.accepted > 0 {
-			self.quality_sum / u128::from(self.accepted)
-		} else {
-			0
-		};
+		let parts = self
+			.weighted_quality
+			.checked_div(self.accepted_stake)
+			.or_else(|| self.quality_sum.checked_div(u128::from(self.accepted)))
+			.unwrap_or(0);
 		Perbill::from_parts(u32::try_from(parts).unwrap_or(u32::MAX))
 	}
 }

@@ -322,7 +322,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::propose_parameter())]
 		pub fn propose_parameter(origin: OriginFor<T>, change: ChangeOf<T>) -> DispatchResult {
 			let proposer = ensure_signed(origin)?;
-			change.validate().map_err(|_| Error::<T>::InvalidFeeSplit)?;
+			ensure!(change.is_valid(), Error::<T>::InvalidFeeSplit);
 			let deposit = T::ProposalDeposit::get();
 			if !deposit.is_zero() {
 				T::Currency::hold(&HoldReason::ProposalDeposit.into(), &proposer, deposit)
@@ -431,7 +431,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::force_set_parameter())]
 		pub fn force_set_parameter(origin: OriginFor<T>, change: ChangeOf<T>) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
-			change.validate().map_err(|_| Error::<T>::InvalidFeeSplit)?;
+			ensure!(change.is_valid(), Error::<T>::InvalidFeeSplit);
 			Self::apply(change);
 			Ok(())
 		}

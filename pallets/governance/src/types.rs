@@ -123,11 +123,11 @@ pub enum ParameterChange<Balance> {
 }
 
 impl<Balance> ParameterChange<Balance> {
-	/// A fee split must add up to exactly one.
-	pub fn validate(&self) -> Result<(), ()> {
+	/// Whether the change can be applied: a fee split must add up to exactly one.
+	pub fn is_valid(&self) -> bool {
 		match self {
-			Self::FeeSplit(split) if !split.is_complete() => Err(()),
-			_ => Ok(()),
+			Self::FeeSplit(split) => split.is_complete(),
+			_ => true,
 		}
 	}
 }

@@ -317,6 +317,7 @@ pub mod pallet {
 		/// training or deployed (retraining).
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::register_version(eval_scores.len() as u32))]
+		#[allow(clippy::too_many_arguments)]
 		pub fn register_version(
 			origin: OriginFor<T>,
 			model: ModelId,

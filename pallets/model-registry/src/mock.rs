@@ -66,7 +66,7 @@ impl pallet_balances::Config for Test {
 
 thread_local! {
 	/// Datanets: id → (accepted contributions, credibility).
-	static DATANETS: RefCell<BTreeMap<DatanetId, (u32, Perbill)>> = RefCell::new(BTreeMap::new());
+	static DATANETS: RefCell<BTreeMap<DatanetId, (u32, Perbill)>> = const { RefCell::new(BTreeMap::new()) };
 	/// Models sent to a vote, in order.
 	static PROPOSED: RefCell<Vec<(AccountId, ModelId)>> = const { RefCell::new(Vec::new()) };
 }
