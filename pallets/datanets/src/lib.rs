@@ -391,8 +391,8 @@ pub mod pallet {
 			item.status = ContributionStatus::Accepted;
 			item.quality = quality;
 			item.curator = Some(curator.clone());
-			Contributions::<T>::insert(contribution, item.clone());
 			Datanets::<T>::insert(item.datanet, net);
+			Contributions::<T>::insert(contribution, item);
 			Self::deposit_event(Event::Accepted { contribution, curator, quality });
 			Ok(())
 		}
@@ -413,8 +413,8 @@ pub mod pallet {
 			net.stats.try_add_accepted(stake, quality).ok_or(Error::<T>::Overflow)?;
 			item.quality = quality;
 			item.curator = Some(curator.clone());
-			Contributions::<T>::insert(contribution, item.clone());
 			Datanets::<T>::insert(item.datanet, net);
+			Contributions::<T>::insert(contribution, item);
 			Self::deposit_event(Event::QualityUpdated { contribution, curator, quality });
 			Ok(())
 		}
@@ -430,8 +430,8 @@ pub mod pallet {
 			net.stats.pending = net.stats.pending.saturating_sub(1);
 			item.status = ContributionStatus::Rejected;
 			item.curator = Some(curator.clone());
-			Contributions::<T>::insert(contribution, item.clone());
 			Datanets::<T>::insert(item.datanet, net);
+			Contributions::<T>::insert(contribution, item);
 			Self::deposit_event(Event::Rejected { contribution, curator });
 			Ok(())
 		}
@@ -462,8 +462,8 @@ pub mod pallet {
 			item.status = ContributionStatus::Slashed;
 			item.quality = Perbill::zero();
 			item.curator = Some(curator.clone());
-			Contributions::<T>::insert(contribution, item.clone());
 			Datanets::<T>::insert(item.datanet, net);
+			Contributions::<T>::insert(contribution, item);
 			Self::deposit_event(Event::Slashed { contribution, curator, amount });
 			Ok(())
 		}
@@ -489,8 +489,8 @@ pub mod pallet {
 			}
 			Self::release_stake(&item)?;
 			item.status = ContributionStatus::Withdrawn;
-			Contributions::<T>::insert(contribution, item.clone());
 			Datanets::<T>::insert(item.datanet, net);
+			Contributions::<T>::insert(contribution, item);
 			Self::deposit_event(Event::Withdrawn { contribution, contributor: who });
 			Ok(())
 		}

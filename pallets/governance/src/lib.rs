@@ -417,12 +417,14 @@ pub mod pallet {
 		pub fn unlock(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut stake = Stakes::<T>::get(&who).ok_or(Error::<T>::InsufficientStake)?;
-			for (proposal, _) in stake.votes.iter() {
-				if !Self::is_open(*proposal) {
+			// One look at each proposal: drop the vote record of those that ended.
+			stake.votes.retain(|(proposal, _)| {
+				let open = Self::is_open(*proposal);
+				if !open {
 					Votes::<T>::remove(proposal, &who);
 				}
-			}
-			Self::prune_votes(&mut stake);
+				open
+			});
 			Self::store(&who, stake)
 		}
 
