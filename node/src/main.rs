@@ -3,6 +3,7 @@
 // `sc_cli::Result` carries the SDK's large `sc_cli::Error`; every command returns it.
 #![allow(clippy::result_large_err)]
 
+mod attribution_rpc;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod chain_spec;

@@ -1,11 +1,11 @@
 //! The node's JSON-RPC extensions beyond the standard ones `sc-service` installs
-//! (system, chain, state, author, offchain): account nonces, fee queries and the Datanets content
-//! store.
+//! (system, chain, state, author, offchain): account nonces, fee queries, the Datanets content
+//! store, inference quotes and attribution records.
 
 use std::sync::Arc;
 
 use jsonrpsee::RpcModule;
-use openledger_runtime::{opaque::Block, AccountId, Balance, Nonce};
+use openledger_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Nonce, Runtime};
 use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
@@ -32,11 +32,22 @@ where
 		+ 'static,
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
-		+ BlockBuilder<Block>,
+		+ BlockBuilder<Block>
+		+ pallet_fee_split::runtime_api::FeeSplitApi<Block, AccountId, Balance, BlockNumber>
+		+ pallet_attribution::runtime_api::AttributionApi<
+			Block,
+			AccountId,
+			Balance,
+			pallet_attribution::RecordOf<Runtime>,
+			pallet_attribution::WorkerOf<Runtime>,
+		>,
 	P: TransactionPool + 'static,
 	S: sp_core::offchain::OffchainStorage + 'static,
 {
-	use crate::content_store::{ContentStore, ContentStoreApiServer};
+	use crate::{
+		attribution_rpc::{InferencePayments, InferencePaymentsApiServer},
+		content_store::{ContentStore, ContentStoreApiServer},
+	};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
@@ -44,7 +55,8 @@ where
 	let FullDeps { client, pool, offchain_storage } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(InferencePayments::new(client).into_rpc())?;
 	if let Some(storage) = offchain_storage {
 		let max_size = openledger_runtime::configs::MAX_CONTENT_SIZE;
 		module.merge(ContentStore::new(storage, max_size).into_rpc())?;

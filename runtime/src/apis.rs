@@ -19,8 +19,9 @@ use sp_version::RuntimeVersion;
 use super::opaque::SessionKeys;
 
 use super::{
-	AccountId, Aura, Balance, Block, Datanets, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
+	AccountId, Attribution, Aura, Balance, Block, BlockNumber, Datanets, Executive, FeeSplit,
+	Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System,
+	TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -235,6 +236,85 @@ impl_runtime_apis! {
 			limit: u32,
 		) -> Vec<(pallet_datanets::ContributionId, pallet_datanets::ContributionOf<Runtime>)> {
 			Datanets::contributor_contributions(&who, from, limit)
+		}
+	}
+
+	impl pallet_fee_split::runtime_api::FeeSplitApi<Block, AccountId, Balance, BlockNumber>
+		for Runtime
+	{
+		fn quote(
+			model: pallet_fee_split::ModelId,
+			tokens_in: u32,
+			tokens_out: u32,
+		) -> Option<pallet_fee_split::FeeQuote<Balance>> {
+			FeeSplit::quote(model, tokens_in, tokens_out)
+		}
+
+		fn request(
+			id: pallet_fee_split::RequestId,
+		) -> Option<pallet_fee_split::RequestRecord<AccountId, Balance, BlockNumber>> {
+			pallet_fee_split::Requests::<Runtime>::get(id)
+		}
+
+		fn request_id(
+			user: AccountId,
+			request: pallet_fee_split::InferenceRequest<Balance, BlockNumber>,
+		) -> pallet_fee_split::RequestId {
+			FeeSplit::request_id(&user, &request)
+		}
+
+		fn signing_digest(
+			request: pallet_fee_split::InferenceRequest<Balance, BlockNumber>,
+		) -> pallet_fee_split::RequestId {
+			FeeSplit::signing_digest(&request)
+		}
+	}
+
+	impl pallet_attribution::runtime_api::AttributionApi<
+		Block,
+		AccountId,
+		Balance,
+		pallet_attribution::RecordOf<Runtime>,
+		pallet_attribution::WorkerOf<Runtime>,
+	> for Runtime {
+		fn record(
+			request: pallet_attribution::RequestId,
+		) -> Option<pallet_attribution::RecordOf<Runtime>> {
+			pallet_attribution::Records::<Runtime>::get(request)
+		}
+
+		fn model_record_count(model: pallet_attribution::ModelId) -> u64 {
+			pallet_attribution::ModelRecordCount::<Runtime>::get(model)
+		}
+
+		fn model_records(
+			model: pallet_attribution::ModelId,
+			from: u64,
+			limit: u32,
+		) -> Vec<(pallet_attribution::RequestId, pallet_attribution::RecordOf<Runtime>)> {
+			Attribution::model_records(model, from, limit)
+		}
+
+		fn contributor_earnings(who: AccountId) -> pallet_attribution::Earnings<Balance> {
+			pallet_attribution::ContributorEarnings::<Runtime>::get(who)
+		}
+
+		fn contributor_records(
+			who: AccountId,
+			from: u64,
+			limit: u32,
+		) -> Vec<(pallet_attribution::RequestId, pallet_attribution::RecordOf<Runtime>)> {
+			Attribution::contributor_records(&who, from, limit)
+		}
+
+		fn contribution_earnings(
+			contribution: pallet_attribution::ContributionId,
+		) -> pallet_attribution::Earnings<Balance> {
+			pallet_attribution::ContributionEarnings::<Runtime>::get(contribution)
+		}
+
+		fn worker(who: AccountId) -> Option<pallet_attribution::WorkerOf<Runtime>> {
+			pallet_attribution::Workers::<Runtime>::get(who)
 		}
 	}
 

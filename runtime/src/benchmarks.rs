@@ -10,4 +10,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_datanets, Datanets]
 	[pallet_model_registry, ModelRegistry]
 	[pallet_governance, Governance]
+	[pallet_fee_split, FeeSplit]
+	[pallet_attribution, Attribution]
 );

@@ -74,7 +74,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	authoring_version: 1,
 	// Bump on every change of the runtime's logic; the node refuses to run a WASM whose spec
 	// version does not match what it expects for native tooling.
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -197,4 +197,11 @@ mod runtime {
 
 	#[runtime::pallet_index(22)]
 	pub type Governance = pallet_governance;
+
+	// Paid, attributed inference.
+	#[runtime::pallet_index(23)]
+	pub type FeeSplit = pallet_fee_split;
+
+	#[runtime::pallet_index(24)]
+	pub type Attribution = pallet_attribution;
 }

@@ -38,9 +38,31 @@ fn free(who: &AccountId) -> Balance {
 	Balances::balance(who)
 }
 
+/// What the lifecycle leaves deployed.
+struct Deployed {
+	model: u32,
+	creator: AccountId,
+	voter: AccountId,
+	contributors: Vec<AccountId>,
+	/// The accepted contributions, by contributor 0, 1, 0.
+	accepted: Vec<u64>,
+}
+
 #[test]
 fn a_model_goes_from_idea_to_deployment() {
 	dev_chain().execute_with(|| {
+		let issuance = Balances::total_issuance();
+		let treasury_before = free(&TreasuryAccount::get());
+		idea_to_deployment();
+		// Money: the proposal fee and the slashed stake went to the treasury, the creator's
+		// deposit came back, and no OPEN was minted or burnt.
+		assert_eq!(free(&TreasuryAccount::get()), treasury_before + 5 * OPEN + 2 * OPEN);
+		assert_eq!(Balances::total_issuance(), issuance);
+	});
+}
+
+fn idea_to_deployment() -> Deployed {
+	{
 		let owner = Sr25519Keyring::Alice.to_account_id();
 		let contributors: Vec<AccountId> = [Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
 			.iter()
@@ -48,8 +70,6 @@ fn a_model_goes_from_idea_to_deployment() {
 			.collect();
 		let creator = Sr25519Keyring::Dave.to_account_id();
 		let voter = Sr25519Keyring::Eve.to_account_id();
-		let issuance = Balances::total_issuance();
-		let treasury_before = free(&TreasuryAccount::get());
 
 		// A Datanet with a minimum stake, filled by two contributors and curated by its owner.
 		assert_ok!(Datanets::create_datanet(
@@ -140,10 +160,82 @@ fn a_model_goes_from_idea_to_deployment() {
 		assert_ok!(ModelRegistry::deploy(signed(&creator), model, 0));
 		assert_eq!(status(), ModelStatus::Deployed);
 		assert_ok!(ModelRegistry::stake(signed(&voter), model, 10 * OPEN));
+		Deployed { model, creator, voter, contributors, accepted: ids[..3].to_vec() }
+	}
+}
 
-		// Money: the proposal fee and the slashed stake went to the treasury, the creator's
-		// deposit came back, and no OPEN was minted or burnt.
-		assert_eq!(free(&TreasuryAccount::get()), treasury_before + 5 * OPEN + stake);
+#[test]
+fn a_user_signed_inference_is_paid_and_attributed_to_the_data_behind_it() {
+	use crate::{Attribution, FeeSplit};
+	use sp_core::Pair;
+
+	dev_chain().execute_with(|| {
+		let Deployed { model, creator, voter, contributors, accepted } = idea_to_deployment();
+		let worker = Sr25519Keyring::Ferdie.to_account_id();
+		let user = Sr25519Keyring::Two.pair();
+		let user_account: AccountId = user.public().into();
+		assert_ok!(Balances::transfer_keep_alive(
+			signed(&Sr25519Keyring::Alice.to_account_id()),
+			user_account.clone().into(),
+			10 * OPEN
+		));
+		assert_ok!(Attribution::register_worker(signed(&worker), 1_000 * OPEN, vec![model]));
+
+		// The user signs a request off-chain; the worker brings it on-chain, which holds the
+		// user's max fee.
+		let request = pallet_fee_split::InferenceRequest {
+			model,
+			prompt_hash: H256::repeat_byte(0x42),
+			max_output_tokens: 1_500,
+			max_fee: 2 * OPEN,
+			nonce: 1,
+			expires_at: System::block_number() + 100,
+		};
+		let signature = user.sign(FeeSplit::signing_digest(&request).as_bytes());
+		assert_ok!(FeeSplit::submit_signed_request(
+			signed(&worker),
+			request.clone(),
+			user_account.clone(),
+			signature.into()
+		));
+		let id = FeeSplit::request_id(&user_account, &request);
+
+		let issuance = Balances::total_issuance();
+		let before = |who: &AccountId| free(who);
+		let (owner0, voter0, c0, c1, t0) = (
+			before(&creator),
+			before(&voter),
+			before(&contributors[0]),
+			before(&contributors[1]),
+			before(&TreasuryAccount::get()),
+		);
+		// The worked example: 800 in, 1200 out; influences 1:1:2 over the accepted data.
+		assert_ok!(Attribution::settle(
+			signed(&worker),
+			id,
+			800,
+			1_200,
+			H256::repeat_byte(0x0a),
+			vec![(accepted[0], 10), (accepted[1], 10), (accepted[2], 20)],
+			1,
+		));
+		let milli = OPEN / 1_000;
+		assert_eq!(free(&user_account), 10 * OPEN - 1_140 * milli);
+		assert_eq!(free(&creator), owner0 + 448 * milli);
+		// The only staker has all of γ.
+		assert_eq!(free(&voter), voter0 + 64 * milli);
+		// Contributor 0 has w = 0.25 + 0.5, contributor 1 w = 0.25 of δ = 0.128.
+		assert_eq!(free(&contributors[0]), c0 + 96 * milli);
+		assert_eq!(free(&contributors[1]), c1 + 32 * milli);
+		assert_eq!(free(&TreasuryAccount::get()), t0 + 500 * milli);
 		assert_eq!(Balances::total_issuance(), issuance);
+
+		let record = pallet_attribution::Records::<Runtime>::get(id).unwrap();
+		assert_eq!(record.user, user_account);
+		assert_eq!(record.contributions.len(), 3);
+		assert_eq!(
+			pallet_attribution::ContributorEarnings::<Runtime>::get(&contributors[0]).outputs,
+			1
+		);
 	});
 }

@@ -1,12 +1,15 @@
 // The model lifecycle on a `--dev` node, driven by polkadot.js with real signed extrinsics:
 // a Datanet is created and filled, contributions are staked and curated, a model is proposed,
 // gOPEN holders vote it through, it collects data until the condition holds, and a trained
-// version is registered and deployed. State and events are read back at every step.
+// version is registered and deployed. Then the model is paid for: a user signs a request with a
+// maximum fee, a worker brings it on-chain and settles it with influence scores, and every party's
+// balance moves by exactly its share. State and events are read back at every step.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { blake2AsHex } from '@polkadot/util-crypto';
+import { stringToU8a, u8aConcat } from '@polkadot/util';
+import { blake2AsHex, encodeAddress } from '@polkadot/util-crypto';
 import { Node } from './lib/node.js';
-import { connect, keyring, sendInBlock, OPEN } from './lib/chain.js';
+import { connect, freeBalance, keyring, sendInBlock, OPEN } from './lib/chain.js';
 
 let node;
 let api;
@@ -14,13 +17,18 @@ let alice; // Datanet owner and curator
 let bob; // contributor
 let charlie; // contributor
 let dave; // model creator
-let eve; // governor
+let eve; // governor and model staker
+let ferdie; // inference worker
+/** What the lifecycle test deploys, for the payment test. */
+const deployed = {};
 
 before(async () => {
   node = await new Node({ name: 'lifecycle', args: ['--dev'] }).start();
   api = await connect(node);
   const ring = keyring();
-  [alice, bob, charlie, dave, eve] = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve'].map((n) => ring.addFromUri(`//${n}`));
+  [alice, bob, charlie, dave, eve, ferdie] = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'].map((n) =>
+    ring.addFromUri(`//${n}`),
+  );
 });
 
 after(async () => {
@@ -155,4 +163,144 @@ test('a Datanet is filled, curated, and a model goes from proposal to deployment
   const version = (await api.query.modelRegistry.versions(modelId, 0)).unwrap();
   assert.equal(version.trainingDataCount.toNumber(), 3);
   assert.equal(version.evalScores[0].valueMicros.toBigInt(), 8_250_000n);
+  deployed.modelId = modelId;
+  deployed.contributions = contributions;
+});
+
+/** Free and reserved balances of `address` at block `at`. */
+async function account(address, at) {
+  const { data } = await (await api.at(at)).query.system.account(address);
+  return { free: data.free.toBigInt(), reserved: data.reserved.toBigInt() };
+}
+
+/** The treasury's account: `modl` + its pallet id, zero-padded to 32 bytes. */
+function treasuryAddress() {
+  const id = u8aConcat(stringToU8a('modl'), api.consts.treasury.palletId.toU8a(), new Uint8Array(32));
+  return encodeAddress(id.subarray(0, 32), 42);
+}
+
+/** The transaction fee paid for the extrinsic whose events these are. */
+function txFee(events) {
+  return find(events, 'transactionPayment', 'TransactionFeePaid').data.actualFee.toBigInt();
+}
+
+test('a user pays for an answer; the fee is split to the unit among treasury, owner, stakers and contributors', async () => {
+  const { modelId, contributions } = deployed;
+  assert.ok(modelId !== undefined, 'the lifecycle test deployed a model');
+  const milli = OPEN / 1000n;
+
+  // Ferdie registers as a worker serving the model.
+  let events = await ok(api.tx.attribution.registerWorker(1_000n * OPEN, [modelId]), ferdie);
+  find(events, 'attribution', 'WorkerRegistered');
+
+  // The price is known before asking: the seed's example, 800 tokens in, 1200 out.
+  const quote = await node.rpc('fees_quote', [modelId, 800, 1200]);
+  assert.deepEqual(quote, { usage: `${640n * milli}`, platform: `${500n * milli}`, total: `${1140n * milli}` });
+  assert.equal((await api.call.feeSplitApi.quote(modelId, 800, 1200)).unwrap().total.toBigInt(), 1140n * milli);
+  assert.equal(await node.rpc('fees_quote', [9999, 1, 1]), null);
+
+  // A user with 10 OPEN signs a request off-chain, allowing at most 2 OPEN.
+  const user = keyring().addFromUri('//InferenceUser');
+  await ok(api.tx.balances.transferKeepAlive(user.address, 10n * OPEN), alice);
+  const best = await node.bestNumber();
+  const request = {
+    model: modelId,
+    promptHash: blake2AsHex('Is "a triumph of style" fresh or rotten?', 256),
+    maxOutputTokens: 1500,
+    maxFee: 2n * OPEN,
+    nonce: 1,
+    expiresAt: best + 100,
+  };
+  const digest = (await api.call.feeSplitApi.signingDigest(request)).toU8a();
+  const signature = { Sr25519: user.sign(digest) };
+
+  // A forged signature is refused; the real one holds the max fee from the user, not Ferdie.
+  const forged = await sendInBlock(
+    api,
+    api.tx.feeSplit.submitSignedRequest(request, user.address, { Sr25519: ferdie.sign(digest) }),
+    ferdie,
+  );
+  assert.equal(forged.error?.name, 'feeSplit.BadSignature');
+  const submitted = await sendInBlock(api, api.tx.feeSplit.submitSignedRequest(request, user.address, signature), ferdie);
+  assert.equal(submitted.error, null);
+  const requested = find(submitted.events.map(({ event }) => event), 'feeSplit', 'InferenceRequested');
+  const requestId = requested.data.request.toHex();
+  assert.equal((await api.call.feeSplitApi.requestId(user.address, request)).toHex(), requestId);
+  assert.equal(requested.data.user.toString(), user.address);
+  assert.deepEqual(await account(user.address, submitted.blockHash), { free: 8n * OPEN, reserved: 2n * OPEN });
+
+  // The same signed request cannot be brought twice.
+  const replay = await sendInBlock(api, api.tx.feeSplit.submitSignedRequest(request, user.address, signature), ferdie);
+  assert.equal(replay.error?.name, 'feeSplit.DuplicateRequest');
+
+  // Ferdie answers and settles: influences 1:1:2 on contributions of Bob, Charlie, Bob.
+  const outputHash = blake2AsHex('fresh', 256);
+  const influences = [
+    [contributions[0], 1_000_000],
+    [contributions[1], 1_000_000],
+    [contributions[2], 2_000_000],
+  ];
+  const settled = await sendInBlock(api, api.tx.attribution.settle(requestId, 800, 1200, outputHash, influences, 1), ferdie);
+  assert.equal(settled.error, null);
+  const settleEvents = settled.events.map(({ event }) => event);
+  const header = await api.rpc.chain.getHeader(settled.blockHash);
+  const before = header.parentHash.toHex();
+  const after = settled.blockHash;
+  const delta = async (address) => (await freeBalance(api, address, after)) - (await freeBalance(api, address, before));
+
+  // The user is charged exactly the fee and gets the rest of the hold back.
+  assert.deepEqual(await account(user.address, after), { free: 10n * OPEN - 1140n * milli, reserved: 0n });
+  // Treasury: the platform fee (plus, as always, the transaction fee Ferdie paid).
+  assert.equal(await delta(treasuryAddress()), 500n * milli + txFee(settleEvents));
+  assert.equal(await delta(dave.address), 448n * milli); // β = 70% of 0.64
+  assert.equal(await delta(eve.address), 64n * milli); // γ = 10%: Eve is the only staker
+  assert.equal(await delta(bob.address), 96n * milli); // δ = 20%, w = 0.75
+  assert.equal(await delta(charlie.address), 32n * milli); // w = 0.25
+
+  const feeEvent = find(settleEvents, 'feeSplit', 'InferenceSettled').data.breakdown;
+  assert.equal(feeEvent.fee.toBigInt(), 1140n * milli);
+  assert.equal(feeEvent.refund.toBigInt(), 860n * milli);
+  assert.equal(feeEvent.remainder.toBigInt(), 0n);
+  const attributed = find(settleEvents, 'attribution', 'InferenceAttributed').data;
+  assert.equal(attributed.contributions.toNumber(), 3);
+
+  // Which data made this answer: the record, by request, by model and by contributor.
+  const record = await node.rpc('attribution_record', [requestId]);
+  assert.equal(record.user, user.address);
+  assert.equal(record.worker, ferdie.address);
+  assert.equal(record.outputHash, outputHash);
+  assert.deepEqual(
+    record.contributions.map((c) => [c.contribution, c.contributor, c.weight, c.paid]),
+    [
+      [contributions[0], bob.address, 250_000_000, `${32n * milli}`],
+      [contributions[1], charlie.address, 250_000_000, `${32n * milli}`],
+      [contributions[2], bob.address, 500_000_000, `${64n * milli}`],
+    ],
+  );
+  assert.equal(record.fee.modelOwner, `${448n * milli}`);
+  const onChain = (await api.call.attributionApi.record(requestId)).unwrap();
+  assert.equal(onChain.tokensOut.toNumber(), 1200);
+  const byModel = await node.rpc('attribution_modelRecords', [modelId, 0, 10]);
+  assert.equal(byModel.total, 1);
+  assert.equal(byModel.records[0].request, requestId);
+  const bobs = await node.rpc('attribution_contributor', [bob.address, 0, 10]);
+  assert.equal(bobs.total, `${96n * milli}`);
+  assert.equal(bobs.outputs, 1);
+  assert.equal(bobs.records[0].request, requestId);
+  assert.deepEqual(await node.rpc('attribution_contribution', [contributions[2]]), { total: `${64n * milli}`, outputs: 1 });
+
+  // Settled once only.
+  const again = await sendInBlock(api, api.tx.attribution.settle(requestId, 800, 1200, outputHash, influences, 1), ferdie);
+  assert.equal(again.error?.name, 'attribution.AlreadySettled');
+
+  // A request the user submits and nobody settles is refunded in full after its expiry.
+  const now = await node.bestNumber();
+  const unanswered = { ...request, nonce: 2, expiresAt: now + 3 };
+  const held = await sendInBlock(api, api.tx.feeSplit.requestInference(unanswered), user);
+  assert.equal(held.error, null);
+  const heldAt = await account(user.address, held.blockHash);
+  assert.equal(heldAt.reserved, 2n * OPEN);
+  await node.waitFor('the request to expire', async () => (await node.bestNumber()) >= now + 5, 90_000);
+  const refunded = await account(user.address, await api.rpc.chain.getBlockHash());
+  assert.deepEqual(refunded, { free: heldAt.free + 2n * OPEN, reserved: 0n });
 });

@@ -612,3 +612,11 @@ impl<T: Config> openledger_primitives::DatanetInspect for Pallet<T> {
 			.map(|c| c.datanet)
 	}
 }
+
+impl<T: Config> openledger_primitives::ContributionInspect<T::AccountId> for Pallet<T> {
+	fn accepted(contribution: ContributionId) -> Option<(DatanetId, T::AccountId)> {
+		Contributions::<T>::get(contribution)
+			.filter(|c| c.status == ContributionStatus::Accepted)
+			.map(|c| (c.datanet, c.contributor))
+	}
+}

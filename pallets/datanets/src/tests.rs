@@ -456,3 +456,20 @@ fn stats_arithmetic_refuses_overflow() {
 	assert_eq!(stats.try_add_accepted(u128::MAX / 2_000_000_000, Perbill::one()), Some(()));
 	assert_eq!(stats.credibility(), Perbill::one());
 }
+
+#[test]
+fn attribution_sees_only_accepted_contributions_with_their_contributor() {
+	use openledger_primitives::ContributionInspect;
+	new_test_ext().execute_with(|| {
+		let net = create(ALICE, 0, vec![DAVE]);
+		let accepted = contribute(BOB, net, 1, 40);
+		let rejected = contribute(CHARLIE, net, 2, 40);
+		let pending = contribute(CHARLIE, net, 3, 40);
+		assert_ok!(Datanets::accept(RuntimeOrigin::signed(DAVE), accepted, Perbill::one()));
+		assert_ok!(Datanets::reject(RuntimeOrigin::signed(DAVE), rejected));
+		assert_eq!(<Datanets as ContributionInspect<_>>::accepted(accepted), Some((net, BOB)));
+		assert_eq!(<Datanets as ContributionInspect<_>>::accepted(rejected), None);
+		assert_eq!(<Datanets as ContributionInspect<_>>::accepted(pending), None);
+		assert_eq!(<Datanets as ContributionInspect<_>>::accepted(999), None);
+	});
+}

@@ -32,7 +32,7 @@ fn text<T: Config>() -> Vec<u8> {
 
 /// `n` Datanets that meet the data condition.
 fn datanets<T: Config>(n: u32) -> Vec<DatanetId> {
-	(0..n).map(|i| T::BenchmarkHelper::datanet_meeting_thresholds(i)).collect()
+	(0..n).map(T::BenchmarkHelper::datanet_meeting_thresholds).collect()
 }
 
 /// A model by a funded owner, in `status` (Proposed, Approved, CollectingData, Training or
@@ -73,7 +73,7 @@ fn model<T: Config>(status: ModelStatus) -> Result<(T::AccountId, ModelId), Benc
 	Ok((owner, id))
 }
 
-fn scores<T: Config>(n: u32) -> Vec<EvalScore> {
+fn scores(n: u32) -> Vec<EvalScore> {
 	(0..n)
 		.map(|i| EvalScore {
 			metric: vec![b'm'; 32].try_into().unwrap_or_default(),
@@ -91,7 +91,7 @@ fn register<T: Config>(owner: &T::AccountId, id: ModelId, s: u32) -> Result<(), 
 		H256::repeat_byte(3),
 		1_000,
 		H256::repeat_byte(4),
-		scores::<T>(s),
+		scores(s),
 	)?;
 	Ok(())
 }
@@ -151,7 +151,7 @@ mod benchmarks {
 			H256::repeat_byte(3),
 			1_000,
 			H256::repeat_byte(4),
-			scores::<T>(s),
+			scores(s),
 		);
 		assert!(Versions::<T>::get(id, 0).is_some());
 		Ok(())

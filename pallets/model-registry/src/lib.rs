@@ -32,8 +32,8 @@ mod types;
 pub mod weights;
 
 pub use openledger_primitives::{
-	DataThresholds, DatanetId, DatanetInspect, ModelGovernance, ModelId, OnModelDecision,
-	ProposalId,
+	DataThresholds, DatanetId, DatanetInspect, ModelGovernance, ModelId, ModelInspect,
+	OnModelDecision, ProposalId, ServedModel,
 };
 pub use types::*;
 pub use weights::WeightInfo;
@@ -551,6 +551,28 @@ pub mod pallet {
 			info.status = status;
 			Models::<T>::insert(model, info);
 			Self::deposit_event(Event::StatusChanged { model, status });
+		}
+	}
+
+	impl<T: Config> ModelInspect<T::AccountId, BalanceOf<T>> for Pallet<T> {
+		fn served(model: ModelId) -> Option<ServedModel<T::AccountId, BalanceOf<T>>> {
+			let (info, version) = Self::deployed(model)?;
+			Some(ServedModel {
+				owner: info.owner,
+				version,
+				rate_in: info.rate_in,
+				rate_out: info.rate_out,
+				stakers: info.stakers,
+			})
+		}
+
+		fn stakes(model: ModelId) -> Vec<(T::AccountId, BalanceOf<T>)> {
+			// At most `MaxStakersPerModel` entries.
+			ModelStakes::<T>::iter_prefix(model).collect()
+		}
+
+		fn trains_on(model: ModelId, datanet: DatanetId) -> bool {
+			Models::<T>::get(model).is_some_and(|info| info.datanets.contains(&datanet))
 		}
 	}
 }

@@ -315,3 +315,33 @@ fn staking_on_deployed_models() {
 		assert_ok!(Registry::stake(RuntimeOrigin::signed(ALICE), id, 30));
 	});
 }
+
+#[test]
+fn fees_see_only_a_deployed_model_with_its_owner_rates_and_stakers() {
+	new_test_ext().execute_with(|| {
+		let id = training_model();
+		assert_eq!(<Registry as ModelInspect<_, _>>::served(id), None);
+		assert!(<Registry as ModelInspect<_, _>>::trains_on(id, 0));
+		assert!(!<Registry as ModelInspect<_, _>>::trains_on(id, 1));
+		assert_ok!(register(ALICE, id));
+		assert_ok!(register(ALICE, id));
+		assert_ok!(Registry::deploy(RuntimeOrigin::signed(ALICE), id, 1));
+		assert_ok!(Registry::stake(RuntimeOrigin::signed(BOB), id, 300));
+		assert_ok!(Registry::stake(RuntimeOrigin::signed(CHARLIE), id, 100));
+		assert_eq!(
+			<Registry as ModelInspect<_, _>>::served(id),
+			Some(ServedModel {
+				owner: ALICE,
+				version: 1,
+				rate_in: RATE_IN,
+				rate_out: RATE_OUT,
+				stakers: 2
+			})
+		);
+		let mut stakes = <Registry as ModelInspect<_, _>>::stakes(id);
+		stakes.sort();
+		assert_eq!(stakes, vec![(BOB, 300), (CHARLIE, 100)]);
+		assert_ok!(Registry::retire(RuntimeOrigin::signed(ALICE), id));
+		assert_eq!(<Registry as ModelInspect<_, _>>::served(id), None);
+	});
+}

@@ -5,6 +5,8 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+extern crate alloc;
+
 use sp_runtime::{DispatchError, Perbill};
 
 /// Datanet identifier.
@@ -114,4 +116,101 @@ pub enum PlatformFee<Balance> {
 pub trait ProtocolParameters<Balance>: DataThresholds {
 	fn fee_split() -> FeeSplit;
 	fn platform_fee() -> PlatformFee<Balance>;
+}
+
+/// Identifier of an inference request: blake2-256 of the requesting account and the request it
+/// signed, so that the same signed request has one id whichever way it reaches the chain.
+pub type RequestId = sp_core::H256;
+
+/// What the fee and attribution pallets read of a model that is being served.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ServedModel<AccountId, Balance> {
+	pub owner: AccountId,
+	/// The deployed version: the adapter that answers.
+	pub version: u32,
+	/// Price per 1000 input tokens (R_in).
+	pub rate_in: Balance,
+	/// Price per 1000 output tokens (R_out).
+	pub rate_out: Balance,
+	/// How many accounts stake on the model.
+	pub stakers: u32,
+}
+
+/// What the model registry tells the fee and attribution pallets.
+pub trait ModelInspect<AccountId, Balance> {
+	/// The model, if it is deployed.
+	fn served(model: ModelId) -> Option<ServedModel<AccountId, Balance>>;
+	/// Every stake on the model: (staker, amount).
+	fn stakes(model: ModelId) -> alloc::vec::Vec<(AccountId, Balance)>;
+	/// Whether the model trains on the Datanet.
+	fn trains_on(model: ModelId, datanet: DatanetId) -> bool;
+}
+
+/// What the attribution pallet reads of contributions.
+pub trait ContributionInspect<AccountId> {
+	/// The Datanet and contributor of an accepted contribution; `None` if unknown or not
+	/// accepted.
+	fn accepted(contribution: ContributionId) -> Option<(DatanetId, AccountId)>;
+}
+
+/// An inference request held in escrow and not yet settled.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct PendingInference<AccountId> {
+	pub user: AccountId,
+	pub model: ModelId,
+	pub max_output_tokens: u32,
+}
+
+/// Where the fee of one settled inference went. Always
+/// `platform + model_owner + stakers + contributors + remainder == fee`.
+#[derive(
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+)]
+pub struct FeeBreakdown<Balance> {
+	/// Charged to the user.
+	pub fee: Balance,
+	/// Returned to the user: what was held and not charged.
+	pub refund: Balance,
+	/// F_platform, to the treasury.
+	pub platform: Balance,
+	/// β·F_net, to the model's owner.
+	pub model_owner: Balance,
+	/// Paid to the model's stakers, pro rata to stake.
+	pub stakers: Balance,
+	/// Paid to the data contributors, by influence.
+	pub contributors: Balance,
+	/// Rounding remainders, shares nobody could receive (no stakers, no positive influence, an
+	/// account that cannot exist with so little), to the treasury.
+	pub remainder: Balance,
+}
+
+/// A settled inference: the breakdown and what each contributor was paid, in the order given.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Settlement<Balance> {
+	pub breakdown: FeeBreakdown<Balance>,
+	pub per_contributor: alloc::vec::Vec<Balance>,
+}
+
+/// How the attribution pallet settles requests held by the fee pallet.
+pub trait InferenceEscrow<AccountId, Balance> {
+	/// The request, if it is held and may still be settled (not settled, not expired).
+	fn pending(request: &RequestId) -> Option<PendingInference<AccountId>>;
+	/// Charge the fee for `tokens_in`/`tokens_out` from the request's hold, refund the rest and
+	/// pay the split; `contributors` are (account, influence > 0). All or nothing.
+	fn settle(
+		request: &RequestId,
+		tokens_in: u32,
+		tokens_out: u32,
+		contributors: &[(AccountId, u128)],
+	) -> Result<Settlement<Balance>, DispatchError>;
 }

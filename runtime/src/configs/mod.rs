@@ -1,7 +1,9 @@
 //! Configuration of each pallet of the runtime.
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmark_helpers;
 mod openledger;
-pub use openledger::MAX_CONTENT_SIZE;
+pub use openledger::{MAX_CONTENT_SIZE, MAX_STAKERS_PER_MODEL};
 
 use frame_support::{
 	derive_impl,

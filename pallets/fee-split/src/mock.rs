@@ -1,0 +1,196 @@
+//! A test runtime: System, Balances and the fee pallet, with in-memory stand-ins for the model
+//! registry and governance's parameters (the real pallets are wired together in the runtime's
+//! tests).
+
+use crate as pallet_fee_split;
+use core::cell::RefCell;
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64},
+};
+use openledger_primitives::{
+	DataThresholds, DatanetId, FeeSplit as Split, ModelId, ModelInspect, PlatformFee,
+	ProtocolParameters, ServedModel,
+};
+use sp_runtime::{testing::TestSignature, BuildStorage, Perbill};
+use std::collections::BTreeMap;
+
+pub type AccountId = u64;
+pub type Balance = u128;
+type Block = frame_system::mocking::MockBlock<Test>;
+
+/// The mock's OPEN: 18 decimals, as on the chain.
+pub const OPEN: Balance = 1_000_000_000_000_000_000;
+pub const USER: AccountId = 1;
+pub const OWNER: AccountId = 2;
+pub const STAKER_A: AccountId = 3;
+pub const STAKER_B: AccountId = 4;
+pub const CONTRIBUTOR_A: AccountId = 5;
+pub const CONTRIBUTOR_B: AccountId = 6;
+pub const WORKER: AccountId = 7;
+pub const TREASURY: AccountId = 99;
+pub const INITIAL_BALANCE: Balance = 1_000 * OPEN;
+/// Existential deposit of the mock: 0.001 OPEN, as on the chain.
+pub const ED: Balance = OPEN / 1_000;
+/// The model of the seed's worked example: R_in = 0.2 OPEN, R_out = 0.4 OPEN per 1000 tokens.
+pub const MODEL: ModelId = 0;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type FeeSplit = pallet_fee_split;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+parameter_types! {
+	pub const ExistentialDeposit: Balance = ED;
+	pub const TreasuryAccount: AccountId = TREASURY;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type ExistentialDeposit = ExistentialDeposit;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+thread_local! {
+	static MODELS: RefCell<BTreeMap<ModelId, ServedModel<AccountId, Balance>>> = const { RefCell::new(BTreeMap::new()) };
+	static STAKES: RefCell<BTreeMap<ModelId, Vec<(AccountId, Balance)>>> = const { RefCell::new(BTreeMap::new()) };
+	static SPLIT: RefCell<Split> = RefCell::new(Split::default());
+	static PLATFORM: RefCell<PlatformFee<Balance>> = const { RefCell::new(PlatformFee::Flat(OPEN / 2)) };
+}
+
+/// Serve `model` at these rates, owned by `owner`.
+pub fn serve(model: ModelId, owner: AccountId, rate_in: Balance, rate_out: Balance) {
+	MODELS.with(|m| {
+		m.borrow_mut()
+			.insert(model, ServedModel { owner, version: 0, rate_in, rate_out, stakers: 0 })
+	});
+}
+
+/// Stop serving `model`.
+pub fn unserve(model: ModelId) {
+	MODELS.with(|m| m.borrow_mut().remove(&model));
+}
+
+pub fn set_stakes(model: ModelId, stakes: Vec<(AccountId, Balance)>) {
+	MODELS.with(|m| {
+		if let Some(served) = m.borrow_mut().get_mut(&model) {
+			served.stakers = stakes.len() as u32;
+		}
+	});
+	STAKES.with(|s| s.borrow_mut().insert(model, stakes));
+}
+
+pub fn set_split(split: Split) {
+	SPLIT.with(|s| *s.borrow_mut() = split);
+}
+
+pub fn set_platform_fee(fee: PlatformFee<Balance>) {
+	PLATFORM.with(|p| *p.borrow_mut() = fee);
+}
+
+pub struct TestModels;
+impl ModelInspect<AccountId, Balance> for TestModels {
+	fn served(model: ModelId) -> Option<ServedModel<AccountId, Balance>> {
+		MODELS.with(|m| m.borrow().get(&model).cloned())
+	}
+	fn stakes(model: ModelId) -> Vec<(AccountId, Balance)> {
+		STAKES.with(|s| s.borrow().get(&model).cloned().unwrap_or_default())
+	}
+	fn trains_on(_: ModelId, _: DatanetId) -> bool {
+		true
+	}
+}
+
+pub struct TestParameters;
+impl DataThresholds for TestParameters {
+	fn min_accepted_contributions() -> u32 {
+		0
+	}
+	fn min_credibility() -> Perbill {
+		Perbill::zero()
+	}
+}
+impl ProtocolParameters<Balance> for TestParameters {
+	fn fee_split() -> Split {
+		SPLIT.with(|s| *s.borrow())
+	}
+	fn platform_fee() -> PlatformFee<Balance> {
+		PLATFORM.with(|p| *p.borrow())
+	}
+}
+
+impl pallet_fee_split::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Models = TestModels;
+	type Parameters = TestParameters;
+	type Treasury = TreasuryAccount;
+	type Signature = TestSignature;
+	type MaxRequestLifetime = ConstU64<100>;
+	type MaxExpiringPerBlock = ConstU32<4>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = TestModels;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<AccountId, TestSignature> for TestModels {
+	fn served_model() -> ModelId {
+		serve(MODEL, OWNER, OPEN / 5, 2 * OPEN / 5);
+		MODEL
+	}
+	fn sign(payload: &[u8]) -> (AccountId, TestSignature) {
+		(USER, TestSignature(USER, payload.to_vec()))
+	}
+}
+
+/// Everyone funded but the contributors and stakers, who do not exist yet; the worked example's
+/// model served with the seed's split (70/10/20) and a flat platform fee of 0.5 OPEN.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: [USER, OWNER, WORKER, TREASURY]
+			.into_iter()
+			.map(|who| (who, INITIAL_BALANCE))
+			.collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	MODELS.with(|m| m.borrow_mut().clear());
+	STAKES.with(|s| s.borrow_mut().clear());
+	set_split(Split::default());
+	set_platform_fee(PlatformFee::Flat(OPEN / 2));
+	serve(MODEL, OWNER, OPEN / 5, 2 * OPEN / 5);
+	ext
+}
