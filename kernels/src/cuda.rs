@@ -211,10 +211,7 @@ impl Sgmv {
 		let mut scales = Vec::with_capacity(segments.len());
 		let mut end = 0;
 		for (i, s) in segments.iter().enumerate() {
-			if s.rows.start < end || s.rows.end < s.rows.start || s.rows.end > rows {
-				return Err(KernelError::Segments(format!("segment {i} covers rows {:?}", s.rows)));
-			}
-			end = s.rows.end;
+			end = crate::check_segment_rows(i, &s.rows, end, rows)?;
 			let adapter = adapters.adapters.get(s.adapter).ok_or_else(|| {
 				KernelError::Segments(format!("segment {i}: no uploaded adapter {}", s.adapter))
 			})?;

@@ -69,9 +69,21 @@ impl std::fmt::Display for KernelError {
 
 impl std::error::Error for KernelError {}
 
-/// Largest rank among the segments: the row stride of the intermediate `v`.
-pub fn max_rank(segments: &[Segment<'_>]) -> usize {
-	segments.iter().map(|s| s.rank).max().unwrap_or(0)
+/// Checks that segment `index`, covering `rows`, starts at or after `end` (where the previous
+/// one ended) and stays within a batch of `total` rows; returns where it ends. Shared by the host
+/// and device entry points.
+pub fn check_segment_rows(
+	index: usize,
+	rows: &Range<usize>,
+	end: usize,
+	total: usize,
+) -> Result<usize, KernelError> {
+	if rows.start < end || rows.end < rows.start || rows.end > total {
+		return Err(KernelError::Segments(format!(
+			"segment {index} covers rows {rows:?}; segments must be ordered, disjoint and within {total} rows"
+		)));
+	}
+	Ok(rows.end)
 }
 
 /// Checks buffers and segments against the shapes: `x` is `[rows, d_in]`, `y` is
@@ -92,13 +104,7 @@ pub fn validate(
 	}
 	let mut end = 0;
 	for (i, s) in segments.iter().enumerate() {
-		if s.rows.start < end || s.rows.end < s.rows.start || s.rows.end > rows {
-			return Err(KernelError::Segments(format!(
-				"segment {i} covers rows {:?}; segments must be ordered, disjoint and within {rows} rows",
-				s.rows
-			)));
-		}
-		end = s.rows.end;
+		end = check_segment_rows(i, &s.rows, end, rows)?;
 		if s.a.len() != s.rank * d_in {
 			return Err(KernelError::Shape(format!(
 				"segment {i}: A has {} values, expected rank {} × d_in {d_in}",

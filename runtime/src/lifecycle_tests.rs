@@ -201,13 +201,12 @@ fn a_user_signed_inference_is_paid_and_attributed_to_the_data_behind_it() {
 		let id = FeeSplit::request_id(&user_account, &request);
 
 		let issuance = Balances::total_issuance();
-		let before = |who: &AccountId| free(who);
 		let (owner0, voter0, c0, c1, t0) = (
-			before(&creator),
-			before(&voter),
-			before(&contributors[0]),
-			before(&contributors[1]),
-			before(&TreasuryAccount::get()),
+			free(&creator),
+			free(&voter),
+			free(&contributors[0]),
+			free(&contributors[1]),
+			free(&TreasuryAccount::get()),
 		);
 		// The worked example: 800 in, 1200 out; influences 1:1:2 over the accepted data.
 		assert_ok!(Attribution::settle(
