@@ -1,11 +1,33 @@
-//! OpenLoRA, the node's native inference engine (in progress): one base model, any number of LoRA
-//! adapters.
+//! OpenLoRA, the node's native inference engine: one base model, any number of LoRA adapters,
+//! served together.
 //!
+//! - [`config`]: the model's shape, from GGUF metadata or a Hugging Face `config.json`.
+//! - [`llama`]: the batched llama forward pass with per-segment LoRA (SGMV) over quantized or
+//!   dense base weights.
+//! - [`kv_cache`]: the paged KV cache and attention over its blocks.
+//! - [`adapter`]: PEFT adapters (`adapter_config.json` + `adapter_model.safetensors`), checked.
+//! - [`adapter_store`]: adapters on disk, hot ones in a byte-bounded LRU cache.
+//! - [`sampling`]: greedy, temperature, top-k, top-p, seeds.
+//! - [`engine`]: continuous heterogeneous batching, admission, preemption, streaming.
+//! - [`router`]: several engines and the seed's scheduling rule, with migration.
+//! - [`loader`]: a base model and its tokenizer from a GGUF file or a checkpoint directory.
 //! - [`gguf_tokenizer`]: the tokenizer of a GGUF checkpoint, rebuilt from its metadata.
-//! - [`base`]: the base model (llama architecture, GGUF) and the plain single-request decoding
-//!   loop, the baseline of the engine's benchmarks.
+//! - [`base`]: candle's own quantized llama and the plain single-request loop, the baseline of
+//!   the benchmarks.
 //! - [`models`]: where the default base model lives and how it is checked.
 
+pub mod adapter;
+pub mod adapter_store;
 pub mod base;
+pub mod config;
+pub mod engine;
+pub mod error;
 pub mod gguf_tokenizer;
+pub mod kv_cache;
+pub mod llama;
+pub mod loader;
 pub mod models;
+pub mod router;
+pub mod sampling;
+
+pub use error::{Error, Result};

@@ -44,3 +44,125 @@ fn a_file_that_is_not_gguf_is_refused_with_a_clear_error() {
 	assert!(error.to_string().contains("is not a GGUF file"), "{error}");
 	let _ = std::fs::remove_file(&path);
 }
+
+mod engine_on_the_real_model {
+	use openledger_inference::{
+		adapter::{save_peft, synthetic_weights, PeftConfig, Projection},
+		adapter_store::AdapterStore,
+		base::BaseModel,
+		engine::{Engine, EngineConfig, Event, Finished, Request},
+		llama::Precision,
+		loader::{self, LoadedModel},
+		models,
+		sampling::SamplingParams,
+	};
+	use std::sync::mpsc;
+
+	fn engine(model: &LoadedModel, adapters: &std::path::Path) -> Engine {
+		Engine::new(
+			model.model.clone(),
+			model.tokenizer.clone(),
+			model.eos.clone(),
+			AdapterStore::new(adapters, 64 << 20),
+			EngineConfig::default(),
+		)
+		.unwrap()
+	}
+
+	/// Greedy answers of `prompts` (with adapters), all in one continuous batch.
+	fn answers(
+		engine: &mut Engine,
+		prompts: &[(&str, Option<&str>)],
+		max_tokens: usize,
+	) -> Vec<Finished> {
+		let receivers: Vec<_> = prompts
+			.iter()
+			.map(|(prompt, adapter)| {
+				let ids = engine
+					.tokenizer()
+					.encode(BaseModel::chat_prompt(prompt), false)
+					.unwrap()
+					.get_ids()
+					.to_vec();
+				let (tx, rx) = mpsc::channel();
+				let request = Request {
+					prompt: ids,
+					adapters: adapter.map(|a| vec![(a.to_string(), 1.0)]).unwrap_or_default(),
+					sampling: SamplingParams { max_tokens, ..Default::default() },
+				};
+				engine.submit(request, tx).unwrap();
+				rx
+			})
+			.collect();
+		engine.run_until_idle().unwrap();
+		receivers
+			.into_iter()
+			.map(|rx| {
+				rx.into_iter()
+					.find_map(|e| match e {
+						Event::Done(f) => Some(f),
+						Event::Failed(e) => panic!("{e}"),
+						Event::Token { .. } => None,
+					})
+					.unwrap()
+			})
+			.collect()
+	}
+
+	#[test]
+	fn the_engine_answers_like_candles_own_llama_and_batches_without_changing_answers() {
+		let path = models::default_model_path();
+		let model = loader::load(&path, Precision::Native).unwrap();
+		let adapters = std::env::temp_dir().join(format!("openlora-real-{}", std::process::id()));
+		let config = model.model.config.clone();
+		let targets = [Projection::Q, Projection::V];
+		save_peft(
+			&adapters.join("tuned"),
+			&PeftConfig::lora(8, 16.0, &targets),
+			&synthetic_weights(&config, 8, &targets, 5),
+		)
+		.unwrap();
+
+		// Candle's quantized llama, one request at a time, is the reference.
+		let mut reference = BaseModel::load(&path, &candle_core::Device::Cpu).unwrap();
+		let question = "What is the capital of France?";
+		let expected = reference.generate_greedy(&BaseModel::chat_prompt(question), 12).unwrap();
+
+		let mut engine = engine(&model, &adapters);
+		let prompts = [
+			(question, None),
+			("Name a primary colour.", None),
+			(question, Some("tuned")),
+			("Write one word about the sea.", None),
+		];
+		let together = answers(&mut engine, &prompts, 12);
+		assert_eq!(together[0].text, expected, "the engine matches candle's quantized llama");
+		assert!(together[0].text.contains("Paris"));
+		for (i, p) in prompts.iter().enumerate() {
+			let alone = answers(&mut engine, std::slice::from_ref(p), 12);
+			assert_eq!(alone[0].tokens, together[i].tokens, "prompt {i} alone vs batched");
+		}
+		assert_ne!(together[2].tokens, together[0].tokens, "the adapter changes the answer");
+		let _ = std::fs::remove_dir_all(&adapters);
+	}
+
+	#[test]
+	fn a_checkpoint_directory_and_eight_bit_weights_serve_the_same_model() {
+		let path = models::default_model_path();
+		let dir = std::env::temp_dir().join(format!("openlora-hf-{}", std::process::id()));
+		loader::export_gguf_as_hf(&path, &dir).unwrap();
+		let gguf = loader::load(&path, Precision::Native).unwrap();
+		let hf = loader::load(&dir, Precision::Native).unwrap();
+		let q8 = loader::load(&dir, Precision::Q8).unwrap();
+		assert_eq!(hf.model.config.rope_style, openledger_inference::config::RopeStyle::Halves);
+		assert!(q8.model.weight_bytes() * 3 < hf.model.weight_bytes());
+		let empty = std::env::temp_dir();
+		let question = [("What is the capital of France?", None)];
+		let from_gguf = answers(&mut engine(&gguf, &empty), &question, 10);
+		let from_dir = answers(&mut engine(&hf, &empty), &question, 10);
+		let from_q8 = answers(&mut engine(&q8, &empty), &question, 10);
+		assert_eq!(from_dir[0].tokens, from_gguf[0].tokens);
+		assert!(from_q8[0].text.contains("Paris"), "{:?}", from_q8[0].text);
+		let _ = std::fs::remove_dir_all(&dir);
+	}
+}
