@@ -32,3 +32,5 @@ python3 -m pip --version >/dev/null 2>&1 || {
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pip >/dev/null
 }
 bash scripts/fetch-base-model.sh
+# Held-out English text for the base model's perplexity (bench).
+bash scripts/fetch-eval-text.sh

@@ -36,6 +36,7 @@ pub fn check_name(name: &str) -> Result<()> {
 
 /// Counters of the cache, for the engine's stats.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AdapterStats {
 	pub loads: u64,
 	pub hits: u64,

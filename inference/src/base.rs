@@ -23,6 +23,13 @@ fn err(context: &str) -> impl FnOnce(candle_core::Error) -> ModelError + '_ {
 	move |e| ModelError(format!("{context}: {e}"))
 }
 
+/// Tokens of one request and how long they took.
+pub struct Timed {
+	pub tokens: Vec<u32>,
+	pub first_token: std::time::Duration,
+	pub total: std::time::Duration,
+}
+
 /// A loaded base model.
 pub struct BaseModel {
 	weights: ModelWeights,
@@ -67,7 +74,23 @@ impl BaseModel {
 			.tokenizer
 			.encode(prompt, false)
 			.map_err(|e| ModelError(format!("tokenizing the prompt: {e}")))?;
-		let mut input: Vec<u32> = encoding.get_ids().to_vec();
+		let timed = self.greedy_timed(encoding.get_ids(), max_tokens, true)?;
+		self.tokenizer
+			.decode(&timed.tokens, true)
+			.map_err(|e| ModelError(format!("decoding the answer: {e}")))
+	}
+
+	/// The plain loop on token ids, timed: what the benchmarks compare the engine with.
+	/// `stop_at_eos: false` always generates `max_tokens` tokens.
+	pub fn greedy_timed(
+		&mut self,
+		prompt: &[u32],
+		max_tokens: usize,
+		stop_at_eos: bool,
+	) -> Result<Timed, ModelError> {
+		let started = std::time::Instant::now();
+		let mut first_token = None;
+		let mut input: Vec<u32> = prompt.to_vec();
 		let mut position = 0;
 		let mut generated = Vec::with_capacity(max_tokens);
 		for _ in 0..max_tokens {
@@ -84,14 +107,14 @@ impl BaseModel {
 				.argmax(0)
 				.and_then(|t| t.to_scalar::<u32>())
 				.map_err(err("picking the next token"))?;
-			if next == self.eos {
+			first_token.get_or_insert_with(|| started.elapsed());
+			if stop_at_eos && next == self.eos {
 				break;
 			}
 			generated.push(next);
 			input = vec![next];
 		}
-		self.tokenizer
-			.decode(&generated, true)
-			.map_err(|e| ModelError(format!("decoding the answer: {e}")))
+		let total = started.elapsed();
+		Ok(Timed { tokens: generated, first_token: first_token.unwrap_or(total), total })
 	}
 }

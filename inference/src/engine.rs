@@ -81,6 +81,7 @@ pub enum FinishReason {
 
 /// The end of a request: its whole answer and what it used.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Finished {
 	pub text: String,
 	pub tokens: Vec<u32>,
@@ -107,8 +108,40 @@ pub enum Event {
 	Failed(Error),
 }
 
+/// Where a request's events go: a channel of any kind. Sending returns `false` once the
+/// listener has gone away, and the engine then drops the request (a disconnected client frees
+/// its batch place and KV blocks at its next token).
+pub struct Listener(Box<dyn Fn(Event) -> bool + Send>);
+
+impl Listener {
+	pub fn new(send: impl Fn(Event) -> bool + Send + 'static) -> Self {
+		Self(Box::new(send))
+	}
+
+	fn send(&self, event: Event) -> Result<(), ()> {
+		if (self.0)(event) {
+			Ok(())
+		} else {
+			Err(())
+		}
+	}
+}
+
+impl From<Sender<Event>> for Listener {
+	fn from(tx: Sender<Event>) -> Self {
+		Self::new(move |e| tx.send(e).is_ok())
+	}
+}
+
+impl From<futures::channel::mpsc::UnboundedSender<Event>> for Listener {
+	fn from(tx: futures::channel::mpsc::UnboundedSender<Event>) -> Self {
+		Self::new(move |e| tx.unbounded_send(e).is_ok())
+	}
+}
+
 /// Engine counters.
 #[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EngineStats {
 	pub running: usize,
 	pub waiting: usize,
@@ -138,7 +171,7 @@ pub struct Sequence {
 	adapter_names: Vec<(String, f32)>,
 	adapters: AdapterSet,
 	sampler: Sampler,
-	events: Sender<Event>,
+	events: Listener,
 	emitted: usize,
 	arrived: Instant,
 	first_token: Option<Duration>,
@@ -276,15 +309,15 @@ impl Engine {
 	}
 
 	/// Checks a request and queues it; `events` receives its tokens and its end.
-	pub fn submit(&mut self, request: Request, events: Sender<Event>) -> Result<RequestId> {
-		let sequence = self.prepare(request, events)?;
+	pub fn submit(&mut self, request: Request, events: impl Into<Listener>) -> Result<RequestId> {
+		let sequence = self.prepare(request, events.into())?;
 		let id = sequence.id;
 		self.enqueue(sequence)?;
 		Ok(id)
 	}
 
 	/// Checks a request against this engine's model and limits, without queueing it.
-	pub fn prepare(&mut self, request: Request, events: Sender<Event>) -> Result<Sequence> {
+	pub fn prepare(&mut self, request: Request, events: Listener) -> Result<Sequence> {
 		let Request { prompt, adapters, sampling } = request;
 		sampling.validate()?;
 		let context = self.model.config.context;
@@ -566,7 +599,7 @@ impl Engine {
 	) -> Option<std::result::Result<Finished, ()>> {
 		let &token = s.tokens.last()?;
 		let params = s.sampler.params();
-		let is_eos = eos.contains(&token);
+		let is_eos = !params.ignore_eos && eos.contains(&token);
 		let generated = s.generated();
 		let generated_len = generated.len();
 		let visible = if is_eos { &generated[..generated_len - 1] } else { generated }.to_vec();

@@ -10,6 +10,7 @@
 //! - [`sampling`]: greedy, temperature, top-k, top-p, seeds.
 //! - [`engine`]: continuous heterogeneous batching, admission, preemption, streaming.
 //! - [`router`]: several engines and the seed's scheduling rule, with migration.
+//! - [`service`]: the engines on their own thread behind a cloneable async handle.
 //! - [`loader`]: a base model and its tokenizer from a GGUF file or a checkpoint directory.
 //! - [`gguf_tokenizer`]: the tokenizer of a GGUF checkpoint, rebuilt from its metadata.
 //! - [`base`]: candle's own quantized llama and the plain single-request loop, the baseline of
@@ -29,5 +30,6 @@ pub mod loader;
 pub mod models;
 pub mod router;
 pub mod sampling;
+pub mod service;
 
 pub use error::{Error, Result};

@@ -412,6 +412,43 @@ impl Llama {
 	/// Runs one batch step. Keys and values of every chunk's tokens are written to `cache`;
 	/// returns the logits of the last token of each chunk that asked for them, in order.
 	pub fn forward(&self, chunks: &[Chunk<'_>], cache: &mut KvCache) -> Result<Vec<Vec<f32>>> {
+		self.run(chunks, cache, false)
+	}
+
+	/// Mean negative log-likelihood (nats per token) of `tokens[1..]` given what precedes each
+	/// of them, reading `tokens` in windows of at most the context: the base of perplexity.
+	pub fn mean_nll(&self, tokens: &[u32], window: usize) -> Result<f64> {
+		let window = window.clamp(2, self.config.context);
+		let block_size = 16;
+		let mut cache = KvCache::new(&self.config, window.div_ceil(block_size), block_size);
+		let blocks: Vec<BlockId> = (0..window.div_ceil(block_size) as BlockId).collect();
+		let (mut total, mut count) = (0f64, 0usize);
+		for piece in tokens.chunks(window).filter(|p| p.len() >= 2) {
+			let chunk =
+				Chunk { tokens: piece, start: 0, blocks: &blocks, adapters: &[], logits: true };
+			let logits = self.run(&[chunk], &mut cache, true)?;
+			for (row, next) in logits.iter().zip(&piece[1..]) {
+				let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+				let log_sum =
+					row.iter().map(|l| ((l - max) as f64).exp()).sum::<f64>().ln() + max as f64;
+				total += log_sum - row[*next as usize] as f64;
+				count += 1;
+			}
+		}
+		if count == 0 {
+			return Err(Error::Request("perplexity needs at least two tokens".into()));
+		}
+		Ok(total / count as f64)
+	}
+
+	/// The forward pass; `every_row` returns the logits of every row instead of the last of
+	/// each chunk.
+	fn run(
+		&self,
+		chunks: &[Chunk<'_>],
+		cache: &mut KvCache,
+		every_row: bool,
+	) -> Result<Vec<Vec<f32>>> {
 		let c = &self.config;
 		let mut rows_of = Vec::new(); // row → (chunk, position)
 		for (i, chunk) in chunks.iter().enumerate() {
@@ -473,14 +510,19 @@ impl Llama {
 			x.iter_mut().zip(&down).for_each(|(x, d)| *x += d);
 		}
 		// Logits only where a token will be sampled: the last row of chunks that asked.
-		let mut last_rows = Vec::new();
-		let mut end = 0;
-		for chunk in chunks {
-			end += chunk.tokens.len();
-			if chunk.logits && !chunk.tokens.is_empty() {
-				last_rows.extend_from_slice(&x[(end - 1) * h..end * h]);
+		let last_rows = if every_row {
+			x
+		} else {
+			let mut last_rows = Vec::new();
+			let mut end = 0;
+			for chunk in chunks {
+				end += chunk.tokens.len();
+				if chunk.logits && !chunk.tokens.is_empty() {
+					last_rows.extend_from_slice(&x[(end - 1) * h..end * h]);
+				}
 			}
-		}
+			last_rows
+		};
 		if last_rows.is_empty() {
 			return Ok(Vec::new());
 		}

@@ -9,20 +9,20 @@
 //! requests. When no engine qualifies, the request waits on the engine with the shortest queue.
 
 use crate::{
-	engine::{Engine, Event, Request, RequestId, StepReport},
+	engine::{Engine, Listener, Request, RequestId, StepReport},
 	error::{Error, Result},
 };
-use std::sync::mpsc::Sender;
 
 /// The engines and the rule between them.
 pub struct Router {
 	engines: Vec<Engine>,
+	migrations: u64,
 }
 
 /// What the rule sees of one engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Load {
-	/// `R_k`: requests in its running batch.
+	/// `R_k`: requests assigned to it (running, or admitted to its queue).
 	pub running: usize,
 	/// `B_max`.
 	pub max_batch: usize,
@@ -51,7 +51,12 @@ impl Router {
 		for (k, e) in engines.iter_mut().enumerate() {
 			e.set_index(k);
 		}
-		Ok(Self { engines })
+		Ok(Self { engines, migrations: 0 })
+	}
+
+	/// Requests moved between engines so far.
+	pub fn migrations(&self) -> u64 {
+		self.migrations
 	}
 
 	pub fn engines(&self) -> &[Engine] {
@@ -66,7 +71,7 @@ impl Router {
 		self.engines
 			.iter()
 			.map(|e| Load {
-				running: e.running(),
+				running: e.running() + e.waiting(),
 				max_batch: e.config().max_batch_size,
 				free_positions: e.free_positions(),
 				waiting: e.waiting(),
@@ -75,7 +80,7 @@ impl Router {
 	}
 
 	/// Places a request by the rule (or on the shortest queue) and queues it there.
-	pub fn submit(&mut self, request: Request, events: Sender<Event>) -> Result<RequestId> {
+	pub fn submit(&mut self, request: Request, events: impl Into<Listener>) -> Result<RequestId> {
 		let required = request.prompt.len() + request.sampling.max_tokens;
 		let loads = self.loads();
 		let k = pick(&loads, required).unwrap_or_else(|| {
@@ -102,8 +107,10 @@ impl Router {
 				let Some(required) = self.engines[from].head().map(|s| s.max_positions()) else {
 					break;
 				};
-				let loads = self.loads();
-				let Some(to) = pick(&loads, required).filter(|&to| to != from) else { break };
+				let mut loads = self.loads();
+				// The request leaves `from`: it may not go back there.
+				loads[from].running = loads[from].max_batch;
+				let Some(to) = pick(&loads, required) else { break };
 				let Some(s) = self.engines[from].take_waiting() else { break };
 				if let Err(e) = self.engines[to].enqueue(s) {
 					log_failure(&e);
@@ -112,6 +119,7 @@ impl Router {
 				moved += 1;
 			}
 		}
+		self.migrations += moved as u64;
 		moved
 	}
 

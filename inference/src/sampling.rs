@@ -19,11 +19,21 @@ pub struct SamplingParams {
 	pub max_tokens: usize,
 	/// Generation stops before any of these strings; they are not part of the answer.
 	pub stop: Vec<String>,
+	/// Keep generating past the end-of-sequence token (benchmarks: fixed-length answers).
+	pub ignore_eos: bool,
 }
 
 impl Default for SamplingParams {
 	fn default() -> Self {
-		Self { temperature: 0.0, top_p: 1.0, top_k: 0, seed: None, max_tokens: 128, stop: vec![] }
+		Self {
+			temperature: 0.0,
+			top_p: 1.0,
+			top_k: 0,
+			seed: None,
+			max_tokens: 128,
+			stop: vec![],
+			ignore_eos: false,
+		}
 	}
 }
 

@@ -291,3 +291,48 @@ fn eight_bit_weights_take_less_memory_and_stay_close() {
 	let scale = a[0].iter().map(|v| v.abs()).fold(0f32, f32::max);
 	assert!(max_difference(&a[0], &b[0]) < 0.05 * scale, "Q8 drifts too far");
 }
+
+#[test]
+fn the_router_spreads_requests_by_the_rule_and_migrates_preempted_ones() {
+	use openledger_inference::router::Router;
+	let root = temp_dir("router");
+	write_adapters(&root, 3);
+	let per_block = KvCache::bytes_per_token(&config()) * 4;
+	// Engine 0 is short of KV memory and will preempt; engine 1 has room.
+	let small = EngineConfig {
+		max_batch_size: 4,
+		kv_block_size: 4,
+		kv_cache_bytes: 24 * per_block,
+		..Default::default()
+	};
+	let roomy = EngineConfig {
+		max_batch_size: 4,
+		kv_block_size: 4,
+		kv_cache_bytes: 400 * per_block,
+		..Default::default()
+	};
+	let mut router = Router::new(vec![
+		engine(&root, small, Precision::F32),
+		engine(&root, roomy, Precision::F32),
+	])
+	.unwrap();
+	let mut receivers = Vec::new();
+	for r in mixed_requests() {
+		let (tx, rx) = mpsc::channel();
+		router.submit(r, tx).unwrap();
+		receivers.push(rx);
+	}
+	// The busiest engine with room takes requests until its batch is full: 4 and 2.
+	assert_eq!(router.engines()[0].waiting(), 4);
+	assert_eq!(router.engines()[1].waiting(), 2);
+	while !router.is_idle() {
+		router.step().unwrap();
+	}
+	let preempted: u64 = router.engines().iter().map(|e| e.stats().preemptions).sum();
+	assert!(preempted > 0);
+	assert!(router.migrations() > 0, "preempted requests move to the engine with room");
+	let (alone, _) = run(&root, EngineConfig::default(), mixed_requests());
+	for (i, rx) in receivers.into_iter().enumerate() {
+		assert_eq!(collect(rx).0.tokens, alone[i].tokens, "request {i}");
+	}
+}

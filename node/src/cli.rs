@@ -9,6 +9,9 @@ pub struct Cli {
 
 	#[clap(flatten)]
 	pub run: RunCmd,
+
+	#[clap(flatten)]
+	pub inference: crate::inference::InferenceArgs,
 }
 
 #[derive(Debug, clap::Subcommand)]

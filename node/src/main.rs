@@ -10,6 +10,9 @@ mod chain_spec;
 mod cli;
 mod command;
 mod content_store;
+mod inference;
+mod inference_rpc;
+mod openai;
 mod rpc;
 mod service;
 

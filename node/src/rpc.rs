@@ -17,6 +17,8 @@ pub struct FullDeps<C, P, S> {
 	pub pool: Arc<P>,
 	/// The offchain database, home of the Datanets content store (absent on light setups).
 	pub offchain_storage: Option<S>,
+	/// The inference engine, if this node serves one.
+	pub inference: Option<openledger_inference::service::InferenceService>,
 }
 
 /// Builds the RPC extensions.
@@ -47,16 +49,18 @@ where
 	use crate::{
 		attribution_rpc::{InferencePayments, InferencePaymentsApiServer},
 		content_store::{ContentStore, ContentStoreApiServer},
+		inference_rpc::{Inference, InferenceApiServer},
 	};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, offchain_storage } = deps;
+	let FullDeps { client, pool, offchain_storage, inference } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(InferencePayments::new(client).into_rpc())?;
+	module.merge(Inference::new(inference).into_rpc())?;
 	if let Some(storage) = offchain_storage {
 		let max_size = openledger_runtime::configs::MAX_CONTENT_SIZE;
 		module.merge(ContentStore::new(storage, max_size).into_rpc())?;

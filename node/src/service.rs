@@ -144,6 +144,7 @@ pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	inference: crate::inference::InferenceArgs,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -226,7 +227,18 @@ pub fn new_full<
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
 
+	// The inference engine, for the JSON-RPC and the OpenAI-compatible API.
+	let inference_service = inference.start();
+	if let Some(addr) = inference.openai_addr() {
+		task_manager.spawn_handle().spawn(
+			"openai-api",
+			Some("inference"),
+			crate::openai::serve(addr, inference_service.clone()),
+		);
+	}
+
 	let rpc_extensions_builder = {
+		let inference = inference_service.clone();
 		let client = client.clone();
 		let pool = transaction_pool.clone();
 		let offchain_storage = backend.offchain_storage();
@@ -235,6 +247,7 @@ pub fn new_full<
 				client: client.clone(),
 				pool: pool.clone(),
 				offchain_storage: offchain_storage.clone(),
+				inference: inference.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})

@@ -54,9 +54,11 @@ export function tempDir(prefix) {
  * Its log goes to `<basePath>.log` so a failing test can be read afterwards.
  */
 export class Node {
-  constructor({ name, args = [], basePath, p2pPort, nodeKey }) {
+  constructor({ name, args = [], basePath, p2pPort, nodeKey, inference = false }) {
     this.name = name;
     this.extraArgs = args;
+    // Only the inference tests load the model; the others run without it.
+    this.inference = inference;
     this.basePath = basePath ?? tempDir(`${name}-`);
     this.p2pPort = p2pPort;
     this.nodeKey = nodeKey;
@@ -67,6 +69,7 @@ export class Node {
     this.rpcPort = await freePort();
     this.p2pPort = this.p2pPort ?? (await freePort());
     this.prometheusPort = await freePort();
+    this.openaiPort = await freePort();
     const args = [
       '--base-path', this.basePath,
       '--rpc-port', String(this.rpcPort),
@@ -76,6 +79,7 @@ export class Node {
       '--no-mdns',
       '--rpc-cors', 'all',
       ...(this.nodeKey ? ['--node-key', this.nodeKey] : []),
+      ...(this.inference ? ['--openai-port', String(this.openaiPort)] : ['--no-inference', '--openai-port', '0']),
       ...this.extraArgs,
     ];
     this.logPath = `${this.basePath}.log`;
@@ -90,6 +94,11 @@ export class Node {
 
   get wsUrl() {
     return `ws://127.0.0.1:${this.rpcPort}`;
+  }
+
+  /** Base URL of the OpenAI-compatible API (nodes started with `inference: true`). */
+  get openaiUrl() {
+    return `http://127.0.0.1:${this.openaiPort}/v1`;
   }
 
   get httpUrl() {

@@ -1,0 +1,370 @@
+//! The engine as a service: engines run on their own thread and everyone else talks to them
+//! through a cheap, cloneable [`InferenceService`] handle (the node's JSON-RPC and its
+//! OpenAI-compatible HTTP server both hold one).
+//!
+//! Tokenizing happens on the caller's side, so the engine thread only ever steps batches; it
+//! takes commands between steps and sleeps when there is no work. A request's tokens come back on
+//! an unbounded channel; dropping the receiver cancels the request at its next token.
+
+use crate::{
+	adapter_store::{check_name, AdapterStore},
+	engine::{Engine, EngineConfig, EngineStats, Event, Listener, Request, RequestId},
+	error::{Error, Result},
+	llama::Precision,
+	loader::{self, chatml, LoadedModel},
+	router::Router,
+	sampling::SamplingParams,
+};
+use futures::channel::{mpsc, oneshot};
+use serde::{Deserialize, Serialize};
+use std::{
+	path::PathBuf,
+	sync::{mpsc as std_mpsc, Arc},
+	time::Duration,
+};
+
+/// Longest prompt accepted before tokenizing, in bytes (the context check comes after).
+pub const MAX_PROMPT_BYTES: usize = 256 * 1024;
+
+/// How the service is set up.
+#[derive(Clone, Debug)]
+pub struct ServiceConfig {
+	/// A `.gguf` file or a Hugging Face checkpoint directory.
+	pub model: PathBuf,
+	pub precision: Precision,
+	/// Where adapters live, one PEFT directory per adapter.
+	pub adapters: PathBuf,
+	/// Engines (each with its own KV pool and adapter cache) behind the scheduling rule.
+	pub engines: usize,
+	pub engine: EngineConfig,
+}
+
+/// What clients see of the base model.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelInfo {
+	pub name: String,
+	pub source: String,
+	pub precision: String,
+	pub weight_bytes: usize,
+	pub context: usize,
+	pub vocab: usize,
+	pub layers: usize,
+	pub hidden: usize,
+	pub engines: usize,
+}
+
+/// An adapter on disk, and whether it is in memory (in any engine).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdapterInfo {
+	pub name: String,
+	pub cached: bool,
+}
+
+/// A chat message (`role` is `system`, `user` or `assistant`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct ChatMessage {
+	pub role: String,
+	pub content: String,
+}
+
+/// What to generate from.
+#[derive(Clone, Debug)]
+pub enum Prompt {
+	Text(String),
+	Chat(Vec<ChatMessage>),
+}
+
+/// A generation request in the clients' terms.
+#[derive(Clone, Debug)]
+pub struct GenerateRequest {
+	/// The base model's name (or `base`), an adapter's name, or an ensemble
+	/// `name:weight+name:weight`.
+	pub model: String,
+	pub prompt: Prompt,
+	pub sampling: SamplingParams,
+}
+
+/// A running generation: its events arrive on `events`.
+pub struct Generation {
+	pub id: RequestId,
+	pub prompt_tokens: usize,
+	pub events: mpsc::UnboundedReceiver<Event>,
+}
+
+/// Engine-wide counters of every engine.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceStats {
+	pub model: ModelInfo,
+	pub engines: Vec<EngineStats>,
+}
+
+enum Command {
+	Submit { request: Request, listener: Listener, reply: oneshot::Sender<Result<RequestId>> },
+	Load { name: String, reply: oneshot::Sender<Result<Duration>> },
+	Unload { name: String, reply: oneshot::Sender<bool> },
+	Adapters { reply: oneshot::Sender<Vec<AdapterInfo>> },
+	Stats { reply: oneshot::Sender<Vec<EngineStats>> },
+	Cancel(RequestId),
+}
+
+/// The handle to the engines.
+#[derive(Clone)]
+pub struct InferenceService {
+	commands: std_mpsc::Sender<Command>,
+	model: Arc<LoadedModel>,
+	info: ModelInfo,
+}
+
+/// Reads a model spec: the base model (`""`, `base` or its name) is no adapter; otherwise
+/// `name` or `name:weight`, several joined by `+` for an ensemble.
+pub fn parse_model_spec(spec: &str, base_name: &str) -> Result<Vec<(String, f32)>> {
+	let spec = spec.trim();
+	if spec.is_empty() || spec == "base" || spec == base_name {
+		return Ok(Vec::new());
+	}
+	spec.split('+')
+		.map(|part| {
+			let (name, weight) = match part.rsplit_once(':') {
+				Some((name, w)) => {
+					let w: f32 = w.trim().parse().map_err(|_| {
+						Error::Request(format!(
+							"`{part}`: the adapter weight `{w}` is not a number"
+						))
+					})?;
+					(name.trim(), w)
+				}
+				None => (part.trim(), 1.0),
+			};
+			check_name(name)?;
+			Ok((name.to_string(), weight))
+		})
+		.collect()
+}
+
+impl InferenceService {
+	/// Loads the model and starts the engine thread.
+	pub fn start(config: ServiceConfig) -> Result<Self> {
+		let model = Arc::new(loader::load(&config.model, config.precision)?);
+		let engines = (0..config.engines.max(1))
+			.map(|_| {
+				Engine::new(
+					model.model.clone(),
+					model.tokenizer.clone(),
+					model.eos.clone(),
+					AdapterStore::new(&config.adapters, config.engine.adapter_cache_bytes),
+					config.engine.clone(),
+				)
+			})
+			.collect::<Result<Vec<_>>>()?;
+		let router = Router::new(engines)?;
+		let info = ModelInfo {
+			name: model.name.clone(),
+			source: model.source.display().to_string(),
+			precision: format!("{:?}", config.precision).to_lowercase(),
+			weight_bytes: model.model.weight_bytes(),
+			context: model.model.config.context,
+			vocab: model.model.config.vocab,
+			layers: model.model.config.layers,
+			hidden: model.model.config.hidden,
+			engines: config.engines.max(1),
+		};
+		let (commands, inbox) = std_mpsc::channel();
+		std::thread::Builder::new()
+			.name("openlora-engine".into())
+			.spawn(move || run(router, inbox))
+			.map_err(|e| Error::Model(format!("starting the engine thread: {e}")))?;
+		Ok(Self { commands, model, info })
+	}
+
+	pub fn model(&self) -> &ModelInfo {
+		&self.info
+	}
+
+	fn send(&self, command: Command) -> Result<()> {
+		self.commands.send(command).map_err(|_| Error::Stopped)
+	}
+
+	/// The prompt's tokens.
+	pub fn tokenize(&self, prompt: &Prompt) -> Result<Vec<u32>> {
+		let text = match prompt {
+			Prompt::Text(t) => t.clone(),
+			Prompt::Chat(messages) => {
+				if messages.is_empty() {
+					return Err(Error::Request("`messages` is empty".into()));
+				}
+				for m in messages {
+					if !matches!(m.role.as_str(), "system" | "user" | "assistant") {
+						return Err(Error::Request(format!(
+							"message role `{}` is not system, user or assistant",
+							m.role
+						)));
+					}
+				}
+				chatml(
+					&messages
+						.iter()
+						.map(|m| (m.role.clone(), m.content.clone()))
+						.collect::<Vec<_>>(),
+				)
+			}
+		};
+		if text.len() > MAX_PROMPT_BYTES {
+			return Err(Error::Request(format!(
+				"the prompt has {} bytes; at most {MAX_PROMPT_BYTES}",
+				text.len()
+			)));
+		}
+		let encoding = self
+			.model
+			.tokenizer
+			.encode(text, false)
+			.map_err(|e| Error::Request(format!("the prompt cannot be tokenized: {e}")))?;
+		Ok(encoding.get_ids().to_vec())
+	}
+
+	/// Starts a generation; fails at once for a bad request.
+	pub async fn generate(&self, request: GenerateRequest) -> Result<Generation> {
+		let adapters = parse_model_spec(&request.model, &self.info.name)?;
+		let prompt = self.tokenize(&request.prompt)?;
+		let prompt_tokens = prompt.len();
+		let (tx, events) = mpsc::unbounded();
+		let (reply, answer) = oneshot::channel();
+		let request = Request { prompt, adapters, sampling: request.sampling };
+		self.send(Command::Submit { request, listener: tx.into(), reply })?;
+		let id = answer.await.map_err(|_| Error::Stopped)??;
+		Ok(Generation { id, prompt_tokens, events })
+	}
+
+	/// Loads an adapter into memory now; returns how long it took.
+	pub async fn load_adapter(&self, name: &str) -> Result<Duration> {
+		check_name(name)?;
+		let (reply, answer) = oneshot::channel();
+		self.send(Command::Load { name: name.to_string(), reply })?;
+		answer.await.map_err(|_| Error::Stopped)?
+	}
+
+	/// Drops an adapter from memory; false if it was not there.
+	pub async fn unload_adapter(&self, name: &str) -> Result<bool> {
+		check_name(name)?;
+		let (reply, answer) = oneshot::channel();
+		self.send(Command::Unload { name: name.to_string(), reply })?;
+		answer.await.map_err(|_| Error::Stopped)
+	}
+
+	/// Adapters on disk and in memory.
+	pub async fn adapters(&self) -> Result<Vec<AdapterInfo>> {
+		let (reply, answer) = oneshot::channel();
+		self.send(Command::Adapters { reply })?;
+		answer.await.map_err(|_| Error::Stopped)
+	}
+
+	pub async fn stats(&self) -> Result<ServiceStats> {
+		let (reply, answer) = oneshot::channel();
+		self.send(Command::Stats { reply })?;
+		let engines = answer.await.map_err(|_| Error::Stopped)?;
+		Ok(ServiceStats { model: self.info.clone(), engines })
+	}
+
+	pub fn cancel(&self, id: RequestId) {
+		let _ = self.send(Command::Cancel(id));
+	}
+}
+
+/// The engine thread: commands between steps, steps while there is work, sleep otherwise.
+fn run(mut router: Router, inbox: std_mpsc::Receiver<Command>) {
+	loop {
+		let command = if router.is_idle() {
+			match inbox.recv() {
+				Ok(c) => Some(c),
+				Err(_) => return, // every handle is gone
+			}
+		} else {
+			inbox.try_recv().ok()
+		};
+		if let Some(command) = command {
+			handle(&mut router, command);
+			// Take everything queued before stepping, so that simultaneous arrivals share a step.
+			while let Ok(c) = inbox.try_recv() {
+				handle(&mut router, c);
+			}
+		}
+		if !router.is_idle() {
+			if let Err(e) = router.step() {
+				eprintln!("openlora: step failed: {e}");
+			}
+		}
+	}
+}
+
+fn handle(router: &mut Router, command: Command) {
+	match command {
+		Command::Submit { request, listener, reply } => {
+			let _ = reply.send(router.submit(request, listener));
+		}
+		Command::Load { name, reply } => {
+			let mut result = Ok(Duration::ZERO);
+			for engine in router.engines_mut() {
+				let config = engine.model().config.clone();
+				result = engine.adapters().load(&name, &config);
+				if result.is_err() {
+					break;
+				}
+			}
+			let _ = reply.send(result);
+		}
+		Command::Unload { name, reply } => {
+			let mut any = false;
+			for engine in router.engines_mut() {
+				any |= engine.adapters().unload(&name);
+			}
+			let _ = reply.send(any);
+		}
+		Command::Adapters { reply } => {
+			let engines = router.engines_mut();
+			let mut cached: Vec<String> = Vec::new();
+			let mut on_disk = Vec::new();
+			for engine in engines.iter_mut() {
+				cached.extend(engine.adapters().cached());
+				if on_disk.is_empty() {
+					on_disk = engine.adapters().on_disk();
+				}
+			}
+			let mut names = on_disk;
+			names.extend(cached.iter().cloned());
+			names.sort();
+			names.dedup();
+			let list = names
+				.into_iter()
+				.map(|name| AdapterInfo { cached: cached.contains(&name), name })
+				.collect();
+			let _ = reply.send(list);
+		}
+		Command::Stats { reply } => {
+			let _ = reply.send(router.engines().iter().map(Engine::stats).collect());
+		}
+		Command::Cancel(id) => {
+			router.cancel(id);
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn model_specs_name_the_base_an_adapter_or_an_ensemble() {
+		assert_eq!(parse_model_spec("base", "smol"), Ok(vec![]));
+		assert_eq!(parse_model_spec("smol", "smol"), Ok(vec![]));
+		assert_eq!(parse_model_spec("legal", "smol"), Ok(vec![("legal".into(), 1.0)]));
+		assert_eq!(
+			parse_model_spec("legal:0.7+medical:0.3", "smol"),
+			Ok(vec![("legal".into(), 0.7), ("medical".into(), 0.3)])
+		);
+		assert!(parse_model_spec("legal:lots", "smol").is_err());
+		assert!(parse_model_spec("../x", "smol").is_err());
+	}
+}

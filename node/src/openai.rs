@@ -1,0 +1,393 @@
+//! An OpenAI-compatible HTTP API in front of the inference engine, so that agent frameworks and
+//! the `openai` client libraries work unchanged: `GET /v1/models`, `POST /v1/completions`,
+//! `POST /v1/chat/completions` (both with `stream: true` as server-sent events), `GET /health`.
+//! The `model` field picks the base model, an adapter, or an ensemble (`a:0.7+b:0.3`).
+//!
+//! Errors use OpenAI's shape, `{"error": {"message", "type", "param", "code"}}`, with 400 for a
+//! bad request, 404 for an unknown model or path, 413 for a body over 1 MiB, 429 when busy, 503
+//! when inference is off.
+
+use bytes::Bytes;
+use futures::{stream, StreamExt};
+use http_body_util::{combinators::BoxBody, BodyExt, Full, Limited, StreamBody};
+use hyper::{
+	body::{Frame, Incoming},
+	header, Method, Request, Response, StatusCode,
+};
+use openledger_inference::{
+	engine::{Event, FinishReason, Finished},
+	sampling::SamplingParams,
+	service::{ChatMessage, GenerateRequest, Generation, InferenceService, Prompt},
+	Error,
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::{convert::Infallible, net::SocketAddr, time::SystemTime};
+
+type Body = BoxBody<Bytes, Infallible>;
+
+/// Largest request body.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// Serves the API on `addr` until the node stops.
+pub async fn serve(addr: SocketAddr, service: Option<InferenceService>) {
+	let listener = match tokio::net::TcpListener::bind(addr).await {
+		Ok(l) => l,
+		Err(e) => {
+			log::error!(target: "openlora", "OpenAI-compatible API: cannot listen on {addr}: {e}");
+			return;
+		}
+	};
+	log::info!(target: "openlora", "OpenAI-compatible API on http://{addr}/v1");
+	loop {
+		let Ok((stream, _)) = listener.accept().await else { continue };
+		let service = service.clone();
+		tokio::spawn(async move {
+			let io = hyper_util::rt::TokioIo::new(stream);
+			let handler = hyper::service::service_fn(move |request| {
+				let service = service.clone();
+				async move { Ok::<_, Infallible>(route(request, service).await) }
+			});
+			let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, handler).await;
+		});
+	}
+}
+
+fn full(status: StatusCode, body: Value) -> Response<Body> {
+	let mut response = Response::new(Full::new(Bytes::from(body.to_string())).boxed());
+	*response.status_mut() = status;
+	response
+		.headers_mut()
+		.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
+	response
+}
+
+fn error_response(status: StatusCode, kind: &str, message: impl Into<String>) -> Response<Body> {
+	let body = json!({ "error": { "message": message.into(), "type": kind, "param": null, "code": null } });
+	full(status, body)
+}
+
+fn engine_error(e: Error) -> Response<Body> {
+	match &e {
+		Error::Request(m) if m.starts_with("unknown adapter") => error_response(
+			StatusCode::NOT_FOUND,
+			"not_found_error",
+			format!("model not found: {m}"),
+		),
+		Error::Request(_) => {
+			error_response(StatusCode::BAD_REQUEST, "invalid_request_error", e.to_string())
+		}
+		Error::Adapter(_) => {
+			error_response(StatusCode::BAD_REQUEST, "invalid_request_error", e.to_string())
+		}
+		Error::Busy(_) => {
+			error_response(StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", e.to_string())
+		}
+		Error::Model(_) | Error::Stopped => {
+			error_response(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e.to_string())
+		}
+	}
+}
+
+async fn route(request: Request<Incoming>, service: Option<InferenceService>) -> Response<Body> {
+	let path = request.uri().path().trim_end_matches('/').to_string();
+	let method = request.method().clone();
+	match (method, path.as_str()) {
+		(Method::GET, "/health") => {
+			full(StatusCode::OK, json!({ "status": "ok", "inference": service.is_some() }))
+		}
+		(Method::GET, "/v1/models") => match service {
+			Some(s) => models(&s).await,
+			None => not_enabled(),
+		},
+		(Method::POST, "/v1/completions" | "/v1/chat/completions") => {
+			let Some(service) = service else { return not_enabled() };
+			let body = match Limited::new(request.into_body(), MAX_BODY_BYTES).collect().await {
+				Ok(b) => b.to_bytes(),
+				Err(_) => {
+					return error_response(
+						StatusCode::PAYLOAD_TOO_LARGE,
+						"invalid_request_error",
+						format!("the request body is over {MAX_BODY_BYTES} bytes"),
+					)
+				}
+			};
+			let chat = path.ends_with("chat/completions");
+			completions(&service, &body, chat).await
+		}
+		(_, "/health" | "/v1/models" | "/v1/completions" | "/v1/chat/completions") => {
+			error_response(
+				StatusCode::METHOD_NOT_ALLOWED,
+				"invalid_request_error",
+				"method not allowed",
+			)
+		}
+		(_, other) => {
+			error_response(StatusCode::NOT_FOUND, "not_found_error", format!("no route {other}"))
+		}
+	}
+}
+
+fn not_enabled() -> Response<Body> {
+	error_response(
+		StatusCode::SERVICE_UNAVAILABLE,
+		"server_error",
+		"inference is not enabled on this node (no base model, or --no-inference)",
+	)
+}
+
+async fn models(service: &InferenceService) -> Response<Body> {
+	let base = service.model();
+	let mut data =
+		vec![json!({ "id": base.name, "object": "model", "created": 0, "owned_by": "openledger" })];
+	match service.adapters().await {
+		Ok(adapters) => data.extend(adapters.into_iter().map(|a| {
+			json!({ "id": a.name, "object": "model", "created": 0, "owned_by": "openledger", "parent": base.name })
+		})),
+		Err(e) => return engine_error(e),
+	}
+	full(StatusCode::OK, json!({ "object": "list", "data": data }))
+}
+
+/// A string or a list of strings (`prompt`, `stop`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+	One(String),
+	Many(Vec<String>),
+}
+
+impl OneOrMany {
+	fn into_vec(self) -> Vec<String> {
+		match self {
+			Self::One(s) => vec![s],
+			Self::Many(v) => v,
+		}
+	}
+}
+
+#[derive(Deserialize)]
+struct StreamOptions {
+	#[serde(default)]
+	include_usage: bool,
+}
+
+/// The fields of both endpoints that this engine honours; others are ignored, as OpenAI's
+/// own server ignores what it does not know.
+#[derive(Deserialize)]
+struct CompletionBody {
+	model: String,
+	prompt: Option<OneOrMany>,
+	messages: Option<Vec<ChatMessage>>,
+	max_tokens: Option<usize>,
+	max_completion_tokens: Option<usize>,
+	temperature: Option<f32>,
+	top_p: Option<f32>,
+	top_k: Option<usize>,
+	seed: Option<u64>,
+	stop: Option<OneOrMany>,
+	#[serde(default)]
+	stream: bool,
+	stream_options: Option<StreamOptions>,
+	n: Option<usize>,
+}
+
+fn now() -> u64 {
+	SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+fn finish_reason(reason: FinishReason) -> &'static str {
+	match reason {
+		FinishReason::Stop => "stop",
+		FinishReason::Length => "length",
+	}
+}
+
+fn usage(f: &Finished) -> Value {
+	json!({
+		"prompt_tokens": f.prompt_tokens,
+		"completion_tokens": f.completion_tokens,
+		"total_tokens": f.prompt_tokens + f.completion_tokens,
+	})
+}
+
+async fn completions(service: &InferenceService, body: &[u8], chat: bool) -> Response<Body> {
+	let body: CompletionBody = match serde_json::from_slice(body) {
+		Ok(b) => b,
+		Err(e) => {
+			return error_response(
+				StatusCode::BAD_REQUEST,
+				"invalid_request_error",
+				format!("malformed request body: {e}"),
+			)
+		}
+	};
+	if body.n.is_some_and(|n| n != 1) {
+		return error_response(
+			StatusCode::BAD_REQUEST,
+			"invalid_request_error",
+			"only n = 1 is supported",
+		);
+	}
+	let prompt = if chat {
+		match body.messages {
+			Some(m) => Prompt::Chat(m),
+			None => {
+				return error_response(
+					StatusCode::BAD_REQUEST,
+					"invalid_request_error",
+					"`messages` is required",
+				)
+			}
+		}
+	} else {
+		match body.prompt.map(OneOrMany::into_vec).as_deref() {
+			Some([one]) => Prompt::Text(one.clone()),
+			Some(_) => {
+				return error_response(
+					StatusCode::BAD_REQUEST,
+					"invalid_request_error",
+					"`prompt` must be one string (batches of prompts: send several requests)",
+				)
+			}
+			None => {
+				return error_response(
+					StatusCode::BAD_REQUEST,
+					"invalid_request_error",
+					"`prompt` is required",
+				)
+			}
+		}
+	};
+	// OpenAI's defaults: 16 tokens for completions, up to the context for chat; temperature 1.
+	let max_tokens =
+		body.max_completion_tokens.or(body.max_tokens).unwrap_or(if chat { 256 } else { 16 });
+	let request = GenerateRequest {
+		model: body.model.clone(),
+		prompt,
+		sampling: SamplingParams {
+			temperature: body.temperature.unwrap_or(1.0),
+			top_p: body.top_p.unwrap_or(1.0),
+			top_k: body.top_k.unwrap_or(0),
+			seed: body.seed,
+			max_tokens,
+			stop: body.stop.map(OneOrMany::into_vec).unwrap_or_default(),
+			ignore_eos: false,
+		},
+	};
+	let generation = match service.generate(request).await {
+		Ok(g) => g,
+		Err(e) => return engine_error(e),
+	};
+	let id = format!("{}-{}", if chat { "chatcmpl" } else { "cmpl" }, generation.id);
+	let include_usage = body.stream_options.is_some_and(|o| o.include_usage);
+	if body.stream {
+		stream_response(generation, id, body.model, chat, include_usage)
+	} else {
+		whole_response(generation, id, body.model, chat).await
+	}
+}
+
+async fn whole_response(
+	mut generation: Generation,
+	id: String,
+	model: String,
+	chat: bool,
+) -> Response<Body> {
+	while let Some(event) = generation.events.next().await {
+		match event {
+			Event::Token { .. } => {}
+			Event::Failed(e) => return engine_error(e),
+			Event::Done(f) => {
+				let choice = if chat {
+					json!({
+						"index": 0,
+						"message": { "role": "assistant", "content": f.text },
+						"finish_reason": finish_reason(f.reason),
+					})
+				} else {
+					json!({ "index": 0, "text": f.text, "logprobs": null, "finish_reason": finish_reason(f.reason) })
+				};
+				let object = if chat { "chat.completion" } else { "text_completion" };
+				return full(
+					StatusCode::OK,
+					json!({
+						"id": id, "object": object, "created": now(), "model": model,
+						"choices": [choice], "usage": usage(&f),
+					}),
+				);
+			}
+		}
+	}
+	engine_error(Error::Stopped)
+}
+
+/// Server-sent events: one chunk per token, a last chunk with the finish reason, optionally a
+/// usage chunk, then `data: [DONE]`.
+fn stream_response(
+	generation: Generation,
+	id: String,
+	model: String,
+	chat: bool,
+	include_usage: bool,
+) -> Response<Body> {
+	let created = now();
+	let object = if chat { "chat.completion.chunk" } else { "text_completion" };
+	let chunk = move |delta: Value, finish: Option<&str>| -> Value {
+		let choice = if chat {
+			json!({ "index": 0, "delta": delta, "finish_reason": finish })
+		} else {
+			json!({ "index": 0, "text": delta.get("content").cloned().unwrap_or(json!("")), "logprobs": null, "finish_reason": finish })
+		};
+		json!({ "id": id, "object": object, "created": created, "model": model, "choices": [choice] })
+	};
+	let sse = |v: &Value| Bytes::from(format!("data: {v}\n\n"));
+	let mut first = chat.then(|| sse(&chunk(json!({ "role": "assistant", "content": "" }), None)));
+	let events = generation.events;
+	let body = stream::unfold((events, false), move |(mut events, ended)| {
+		let chunk = chunk.clone();
+		let first = first.take();
+		async move {
+			if let Some(first) = first {
+				return Some((vec![first], (events, false)));
+			}
+			if ended {
+				return None;
+			}
+			let out = match events.next().await {
+				Some(Event::Token { text, .. }) if text.is_empty() => vec![],
+				Some(Event::Token { text, .. }) => {
+					vec![sse(&chunk(json!({ "content": text }), None))]
+				}
+				Some(Event::Done(f)) => {
+					let mut last = chunk(json!({}), Some(finish_reason(f.reason)));
+					if include_usage {
+						last["usage"] = usage(&f);
+					}
+					return Some((
+						vec![sse(&last), Bytes::from_static(b"data: [DONE]\n\n")],
+						(events, true),
+					));
+				}
+				Some(Event::Failed(e)) => {
+					let error =
+						json!({ "error": { "message": e.to_string(), "type": "server_error" } });
+					return Some((
+						vec![sse(&error), Bytes::from_static(b"data: [DONE]\n\n")],
+						(events, true),
+					));
+				}
+				None => return None,
+			};
+			Some((out, (events, false)))
+		}
+	})
+	.flat_map(|frames| {
+		stream::iter(frames.into_iter().map(|b| Ok::<_, Infallible>(Frame::data(b))))
+	});
+	let mut response = Response::new(BodyExt::boxed(StreamBody::new(body)));
+	let headers = response.headers_mut();
+	headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/event-stream"));
+	headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));
+	response
+}
