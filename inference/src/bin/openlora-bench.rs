@@ -12,7 +12,10 @@
 //! - perplexity of the base on held-out text (`scripts/fetch-eval-text.sh`).
 //!
 //! Options: `--quick` (smaller sizes, for a smoke run), `--adapters N` (default 1000),
-//! `--tokens N` (answer length, default 32), `--out FILE`.
+//! `--tokens N` (answer length, default 32), `--precision native|f32|q8` (the engine's base
+//! weights, default q8 as the node serves), `--only memory,throughput,adapters,perplexity`,
+//! `--out FILE`. Build it with `-C target-cpu=native` (`scripts/bench.sh` does): candle's SIMD
+//! kernels for quantized weights are chosen at compile time.
 
 use openledger_inference::{
 	adapter::{save_peft, synthetic_weights, LoraAdapter, PeftConfig, Projection},
@@ -57,7 +60,8 @@ fn options() -> Options {
 		adapters: 1000,
 		tokens: 32,
 		out: PathBuf::from("bench/results/openlora.json"),
-		precision: Precision::Native,
+		// What the node serves by default.
+		precision: Precision::Q8,
 		only: None,
 	};
 	let args: Vec<String> = std::env::args().skip(1).collect();
