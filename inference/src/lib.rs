@@ -11,6 +11,7 @@
 //! - [`engine`]: continuous heterogeneous batching, admission, preemption, streaming.
 //! - [`router`]: several engines and the seed's scheduling rule, with migration.
 //! - [`service`]: the engines on their own thread behind a cloneable async handle.
+//! - [`train`]: LoRA fine-tuning (ModelFactory) through candle's autograd.
 //! - [`loader`]: a base model and its tokenizer from a GGUF file or a checkpoint directory.
 //! - [`gguf_tokenizer`]: the tokenizer of a GGUF checkpoint, rebuilt from its metadata.
 //! - [`base`]: candle's own quantized llama and the plain single-request loop, the baseline of
@@ -21,15 +22,19 @@ pub mod adapter;
 pub mod adapter_store;
 pub mod base;
 pub mod config;
+pub mod datainf;
 pub mod engine;
 pub mod error;
+pub mod evaluate;
 pub mod gguf_tokenizer;
 pub mod kv_cache;
 pub mod llama;
 pub mod loader;
+pub mod manifest;
 pub mod models;
 pub mod router;
 pub mod sampling;
 pub mod service;
+pub mod train;
 
 pub use error::{Error, Result};

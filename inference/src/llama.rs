@@ -69,6 +69,24 @@ struct Block {
 	proj: [QMatMul; 7],
 }
 
+/// One block's weights as dense f32 tensors; `proj` is indexed by [`Projection::index`], each
+/// `[d_out, d_in]`.
+pub struct DenseBlock {
+	pub attn_norm: Tensor,
+	pub ffn_norm: Tensor,
+	pub proj: Vec<Tensor>,
+}
+
+/// The whole base as dense f32 tensors.
+pub struct DenseWeights {
+	/// `[vocab, hidden]`.
+	pub embed: Tensor,
+	pub layers: Vec<DenseBlock>,
+	pub norm: Tensor,
+	/// `[vocab, hidden]`.
+	pub lm_head: Tensor,
+}
+
 /// A llama-architecture base model, ready to serve batches.
 pub struct Llama {
 	pub config: ModelConfig,
@@ -282,6 +300,27 @@ impl Llama {
 			.map(|i| 1.0 / config.rope_theta.powf(2.0 * i as f32 / config.head_dim as f32))
 			.collect();
 		Ok(Self { config, embed, blocks, norm, lm_head, tied, inv_freq })
+	}
+
+	/// The base weights as dense f32 tensors, for training and gradients (candle's quantized
+	/// matmuls have no backward pass). GGUF q/k rows stay in their permuted order, matching
+	/// [`RopeStyle::Interleaved`].
+	pub fn dense_weights(&self) -> Result<DenseWeights> {
+		let vector = |v: &[f32]| Tensor::new(v, &Device::Cpu).map_err(model_err("norm"));
+		let layers = self
+			.blocks
+			.iter()
+			.map(|b| {
+				Ok(DenseBlock {
+					attn_norm: vector(&b.attn_norm)?,
+					ffn_norm: vector(&b.ffn_norm)?,
+					proj: b.proj.iter().map(dense_f32).collect::<Result<Vec<_>>>()?,
+				})
+			})
+			.collect::<Result<Vec<_>>>()?;
+		let embed = dense_f32(&self.embed)?;
+		let lm_head = if self.tied { embed.clone() } else { dense_f32(&self.lm_head)? };
+		Ok(DenseWeights { embed, layers, norm: vector(&self.norm)?, lm_head })
 	}
 
 	/// Memory the weights take, in bytes (a tied embedding counted once).
