@@ -12,6 +12,10 @@
 //! - [`router`]: several engines and the seed's scheduling rule, with migration.
 //! - [`service`]: the engines on their own thread behind a cloneable async handle.
 //! - [`train`]: LoRA fine-tuning (ModelFactory) through candle's autograd.
+//! - [`evaluate`]: held-out loss, perplexity, ROUGE-L, BLEU.
+//! - [`manifest`]: an adapter's provenance, as a model version registers it on-chain.
+//! - [`datainf`]: Proof of Attribution: DataInf influence over per-example LoRA gradients.
+//! - [`factory`]: a ModelFactory job end to end (train, evaluate, gradients, manifest).
 //! - [`loader`]: a base model and its tokenizer from a GGUF file or a checkpoint directory.
 //! - [`gguf_tokenizer`]: the tokenizer of a GGUF checkpoint, rebuilt from its metadata.
 //! - [`base`]: candle's own quantized llama and the plain single-request loop, the baseline of
@@ -26,6 +30,7 @@ pub mod datainf;
 pub mod engine;
 pub mod error;
 pub mod evaluate;
+pub mod factory;
 pub mod gguf_tokenizer;
 pub mod kv_cache;
 pub mod llama;

@@ -14,7 +14,6 @@ use crate::{
 	train::TrainConfig,
 };
 use serde::{Deserialize, Serialize};
-use sp_core::{Blake2Hasher, Hasher};
 use std::path::Path;
 
 /// The manifest file written next to the adapter.
@@ -22,14 +21,45 @@ pub const MANIFEST_FILE: &str = "openledger_manifest.json";
 
 /// blake2-256 of `data`, as the runtime computes it.
 pub fn blake2_256(data: &[u8]) -> [u8; 32] {
-	<Blake2Hasher as Hasher>::hash(data).0
+	let hash = blake2b_simd::Params::new().hash_length(32).hash(data);
+	let mut out = [0u8; 32];
+	out.copy_from_slice(hash.as_bytes());
+	out
 }
 
-/// blake2-256 of a file's bytes.
+/// blake2-256 as a `hash_db` hasher (the runtime's `BlakeTwo256`), for the Merkle tree.
+struct Blake2Hasher;
+
+impl hash_db::Hasher for Blake2Hasher {
+	type Out = [u8; 32];
+	type StdHasher = hash256_std_hasher::Hash256StdHasher;
+	const LENGTH: usize = 32;
+
+	fn hash(data: &[u8]) -> [u8; 32] {
+		blake2_256(data)
+	}
+}
+
+/// blake2-256 of a file's bytes; for a checkpoint directory, of its `*.safetensors` files'
+/// bytes in name order.
 pub fn hash_file(path: &Path) -> Result<[u8; 32]> {
-	let bytes = std::fs::read(path)
-		.map_err(|e| Error::Model(format!("hashing {}: {e}", path.display())))?;
-	Ok(blake2_256(&bytes))
+	let read = |p: &Path| {
+		std::fs::read(p).map_err(|e| Error::Model(format!("hashing {}: {e}", p.display())))
+	};
+	if !path.is_dir() {
+		return Ok(blake2_256(&read(path)?));
+	}
+	let mut files: Vec<_> = std::fs::read_dir(path)
+		.map_err(|e| Error::Model(format!("hashing {}: {e}", path.display())))?
+		.filter_map(|e| e.ok().map(|e| e.path()))
+		.filter(|p| p.extension().is_some_and(|x| x == "safetensors"))
+		.collect();
+	files.sort();
+	let mut all = Vec::new();
+	for f in files {
+		all.extend(read(&f)?);
+	}
+	Ok(blake2_256(&all))
 }
 
 /// The Merkle root of a training set: leaves are the SCALE-encoded ids (u64 little-endian) in
@@ -38,9 +68,7 @@ pub fn training_data_root(ids: &[u64]) -> [u8; 32] {
 	let mut ids = ids.to_vec();
 	ids.sort_unstable();
 	ids.dedup();
-	let root =
-		binary_merkle_tree::merkle_root::<Blake2Hasher, _>(ids.iter().map(|id| id.to_le_bytes()));
-	root.0
+	binary_merkle_tree::merkle_root::<Blake2Hasher, _>(ids.iter().map(|id| id.to_le_bytes()))
 }
 
 fn hex(bytes: &[u8; 32]) -> String {
@@ -72,6 +100,9 @@ pub struct Manifest {
 	pub contributions: Vec<u64>,
 	/// The Datanets they were read from.
 	pub datanets: Vec<u32>,
+	/// Who contributed each one (SS58), where the job knew: what attribution reports.
+	#[serde(default)]
+	pub contributors: std::collections::BTreeMap<u64, String>,
 	pub config: TrainConfig,
 	pub config_hash: String,
 	pub epoch_losses: Vec<f64>,
@@ -123,6 +154,7 @@ impl Manifest {
 			training_data_count: ids.len() as u32,
 			contributions: ids,
 			datanets: datanets.to_vec(),
+			contributors: Default::default(),
 			config: config.clone(),
 			config_hash: hex(&blake2_256(&config_json)),
 			epoch_losses,

@@ -144,6 +144,38 @@ impl LoraParams {
 		Ok(Self { rank: lora.rank, scale: lora.alpha / lora.rank as f32, layers })
 	}
 
+	/// The parameters of a loaded adapter (as the engine holds them), to differentiate through:
+	/// what attribution needs to compute the gradient of an output under a served adapter.
+	pub fn from_adapter(
+		config: &ModelConfig,
+		adapter: &crate::adapter::LoraAdapter,
+	) -> Result<Self> {
+		let mut layers = Vec::with_capacity(config.layers);
+		let (mut rank, mut scale) = (0, None::<f32>);
+		for l in 0..config.layers {
+			let mut per = vec![None, None, None, None, None, None, None];
+			for p in Projection::ALL {
+				let Some(w) = adapter.weights(l, p) else { continue };
+				if scale.is_some_and(|s| (s - w.scale).abs() > f32::EPSILON * s.abs().max(1.0)) {
+					return Err(Error::Adapter(format!(
+						"`{}` scales its modules differently; attribution needs one scale",
+						adapter.name
+					)));
+				}
+				scale = Some(w.scale);
+				rank = rank.max(w.rank);
+				let (d_in, d_out) = p.dims(config);
+				let a = Var::from_vec(w.a.clone(), (w.rank, d_in), &Device::Cpu)
+					.map_err(model_err("adapter"))?;
+				let b = Var::from_vec(w.b.clone(), (d_out, w.rank), &Device::Cpu)
+					.map_err(model_err("adapter"))?;
+				per[p.index()] = Some((a, b));
+			}
+			layers.push(per);
+		}
+		Ok(Self { rank, scale: scale.unwrap_or(0.0), layers })
+	}
+
 	/// No adapter at all: the base model.
 	pub fn none(config: &ModelConfig) -> Self {
 		Self { rank: 0, scale: 0.0, layers: (0..config.layers).map(|_| vec![None; 7]).collect() }
