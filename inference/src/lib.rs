@@ -16,6 +16,7 @@
 //! - [`manifest`]: an adapter's provenance, as a model version registers it on-chain.
 //! - [`datainf`]: Proof of Attribution: DataInf influence over per-example LoRA gradients.
 //! - [`factory`]: a ModelFactory job end to end (train, evaluate, gradients, manifest).
+//! - [`attribution`]: the contributions behind a served adapter's output.
 //! - [`loader`]: a base model and its tokenizer from a GGUF file or a checkpoint directory.
 //! - [`gguf_tokenizer`]: the tokenizer of a GGUF checkpoint, rebuilt from its metadata.
 //! - [`base`]: candle's own quantized llama and the plain single-request loop, the baseline of
@@ -24,6 +25,7 @@
 
 pub mod adapter;
 pub mod adapter_store;
+pub mod attribution;
 pub mod base;
 pub mod config;
 pub mod datainf;

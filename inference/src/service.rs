@@ -8,6 +8,7 @@
 
 use crate::{
 	adapter_store::{check_name, AdapterStore},
+	attribution::{Attribution, Explainer},
 	engine::{Engine, EngineConfig, EngineStats, Event, Listener, Request, RequestId},
 	error::{Error, Result},
 	llama::Precision,
@@ -90,6 +91,8 @@ pub struct GenerateRequest {
 pub struct Generation {
 	pub id: RequestId,
 	pub prompt_tokens: usize,
+	/// The prompt's tokens (what attribution needs with the answer's).
+	pub prompt: Vec<u32>,
 	pub events: mpsc::UnboundedReceiver<Event>,
 }
 
@@ -116,6 +119,7 @@ pub struct InferenceService {
 	commands: std_mpsc::Sender<Command>,
 	model: Arc<LoadedModel>,
 	info: ModelInfo,
+	explainer: Arc<Explainer>,
 }
 
 /// Reads a model spec: the base model (`""`, `base` or its name) is no adapter; otherwise
@@ -176,7 +180,8 @@ impl InferenceService {
 			.name("openlora-engine".into())
 			.spawn(move || run(router, inbox))
 			.map_err(|e| Error::Model(format!("starting the engine thread: {e}")))?;
-		Ok(Self { commands, model, info })
+		let explainer = Arc::new(Explainer::new(model.model.clone(), config.adapters.clone()));
+		Ok(Self { commands, model, info, explainer })
 	}
 
 	pub fn model(&self) -> &ModelInfo {
@@ -232,10 +237,44 @@ impl InferenceService {
 		let prompt_tokens = prompt.len();
 		let (tx, events) = mpsc::unbounded();
 		let (reply, answer) = oneshot::channel();
-		let request = Request { prompt, adapters, sampling: request.sampling };
+		let request = Request { prompt: prompt.clone(), adapters, sampling: request.sampling };
 		self.send(Command::Submit { request, listener: tx.into(), reply })?;
 		let id = answer.await.map_err(|_| Error::Stopped)??;
-		Ok(Generation { id, prompt_tokens, events })
+		Ok(Generation { id, prompt_tokens, prompt, events })
+	}
+
+	/// The `top_k` training contributions behind `output` to `prompt` under the one adapter
+	/// `model` names (DataInf, on a thread of its own: it runs a backward pass).
+	pub async fn explain(
+		&self,
+		model: &str,
+		prompt: Vec<u32>,
+		output: Vec<u32>,
+		top_k: usize,
+	) -> Result<Attribution> {
+		let adapters = parse_model_spec(model, &self.info.name)?;
+		let name =
+			match adapters.as_slice() {
+				[(name, _)] => name.clone(),
+				[] => return Err(Error::Request(
+					"the base model has no training contributions: attribution needs an adapter"
+						.into(),
+				)),
+				_ => {
+					return Err(Error::Request(
+						"attribution of an ensemble is not supported: name one adapter".into(),
+					))
+				}
+			};
+		let (reply, answer) = oneshot::channel();
+		let explainer = self.explainer.clone();
+		std::thread::Builder::new()
+			.name("openlora-attribution".into())
+			.spawn(move || {
+				let _ = reply.send(explainer.explain(&name, &prompt, &output, top_k));
+			})
+			.map_err(|e| Error::Model(format!("starting attribution: {e}")))?;
+		answer.await.map_err(|_| Error::Stopped)?
 	}
 
 	/// Loads an adapter into memory now; returns how long it took.

@@ -48,6 +48,11 @@ pub enum Subcommand {
 	#[command(subcommand)]
 	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
 
+	/// ModelFactory: fine-tune a LoRA adapter on contributions (`model train`), or show the
+	/// contributions behind an output (`model explain`).
+	#[command(subcommand)]
+	Model(crate::model_cmd::ModelCmd),
+
 	/// Db meta columns information.
 	ChainInfo(sc_cli::ChainInfoCmd),
 }

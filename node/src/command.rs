@@ -90,6 +90,13 @@ pub fn run() -> sc_cli::Result<()> {
 		}),
 		#[cfg(feature = "runtime-benchmarks")]
 		Some(Subcommand::Benchmark(cmd)) => crate::benchmarking::run(&cli, cmd),
+		Some(Subcommand::Model(cmd)) => {
+			let result = match cmd {
+				crate::model_cmd::ModelCmd::Train(train) => train.run(),
+				crate::model_cmd::ModelCmd::Explain(explain) => explain.run(),
+			};
+			result.map_err(sc_cli::Error::Input)
+		}
 		Some(Subcommand::ChainInfo(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<openledger_runtime::Block>(&config))

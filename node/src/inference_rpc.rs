@@ -68,6 +68,25 @@ pub struct GenerateParams {
 	pub seed: Option<u64>,
 	#[serde(default)]
 	pub stop: Vec<String>,
+	/// Also return the top-k training contributions behind the answer (adapters only).
+	pub attribution: Option<usize>,
+}
+
+/// What `inference_explain` takes: the adapter, the prompt (or messages) and the output to
+/// attribute.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ExplainParams {
+	pub model: String,
+	pub prompt: Option<String>,
+	pub messages: Option<Vec<ChatMessage>>,
+	pub output: String,
+	#[serde(default = "default_top_k", alias = "top_k")]
+	pub top_k: usize,
+}
+
+fn default_top_k() -> usize {
+	10
 }
 
 fn default_max_tokens() -> usize {
@@ -80,11 +99,7 @@ fn one() -> f32 {
 
 impl GenerateParams {
 	fn into_request(self) -> Result<GenerateRequest, Error> {
-		let prompt = match (self.prompt, self.messages) {
-			(Some(p), None) => Prompt::Text(p),
-			(None, Some(m)) => Prompt::Chat(m),
-			_ => return Err(Error::Request("give exactly one of `prompt` and `messages`".into())),
-		};
+		let prompt = prompt_of(self.prompt, self.messages)?;
 		Ok(GenerateRequest {
 			model: self.model,
 			prompt,
@@ -98,6 +113,14 @@ impl GenerateParams {
 				ignore_eos: false,
 			},
 		})
+	}
+}
+
+fn prompt_of(prompt: Option<String>, messages: Option<Vec<ChatMessage>>) -> Result<Prompt, Error> {
+	match (prompt, messages) {
+		(Some(p), None) => Ok(Prompt::Text(p)),
+		(None, Some(m)) => Ok(Prompt::Chat(m)),
+		_ => Err(Error::Request("give exactly one of `prompt` and `messages`".into())),
 	}
 }
 
@@ -136,6 +159,11 @@ pub trait InferenceApi {
 		item = Value
 	)]
 	async fn subscribe_generate(&self, params: GenerateParams) -> SubscriptionResult;
+
+	/// The training contributions behind an output of an adapter (DataInf):
+	/// `{adapter, method, scored, positive, contributions: [{id, contributor, influence, weight}]}`.
+	#[method(name = "explain")]
+	async fn explain(&self, params: ExplainParams) -> RpcResult<Value>;
 
 	/// Loads an adapter into memory now: `{name, loadMs}`.
 	#[method(name = "loadAdapter")]
@@ -179,12 +207,23 @@ impl InferenceApiServer for Inference {
 
 	async fn generate(&self, params: GenerateParams) -> RpcResult<Value> {
 		let s = self.service()?;
+		let (model, top_k) = (params.model.clone(), params.attribution);
 		let request = params.into_request().map_err(rpc_error)?;
 		let mut generation = s.generate(request).await.map_err(rpc_error)?;
 		while let Some(event) = generation.events.next().await {
 			match event {
 				Event::Token { .. } => {}
-				Event::Done(f) => return Ok(finished_json(generation.id, &f)),
+				Event::Done(f) => {
+					let mut answer = finished_json(generation.id, &f);
+					if let Some(k) = top_k {
+						let attribution = s
+							.explain(&model, generation.prompt.clone(), f.tokens.clone(), k)
+							.await
+							.map_err(rpc_error)?;
+						answer["attribution"] = json!(attribution);
+					}
+					return Ok(answer);
+				}
 				Event::Failed(e) => return Err(rpc_error(e)),
 			}
 		}
@@ -232,6 +271,16 @@ impl InferenceApiServer for Inference {
 			}
 		}
 		Ok(())
+	}
+
+	async fn explain(&self, params: ExplainParams) -> RpcResult<Value> {
+		let s = self.service()?;
+		let prompt = prompt_of(params.prompt, params.messages).map_err(rpc_error)?;
+		let prompt = s.tokenize(&prompt).map_err(rpc_error)?;
+		let output = s.tokenize(&Prompt::Text(params.output)).map_err(rpc_error)?;
+		let attribution =
+			s.explain(&params.model, prompt, output, params.top_k).await.map_err(rpc_error)?;
+		Ok(json!(attribution))
 	}
 
 	async fn load_adapter(&self, name: String) -> RpcResult<Value> {

@@ -12,6 +12,7 @@ mod command;
 mod content_store;
 mod inference;
 mod inference_rpc;
+mod model_cmd;
 mod openai;
 mod rpc;
 mod service;

@@ -17,7 +17,9 @@ use hyper::{
 use openledger_inference::{
 	engine::{Event, FinishReason, Finished},
 	sampling::SamplingParams,
-	service::{ChatMessage, GenerateRequest, Generation, InferenceService, Prompt},
+	service::{
+		parse_model_spec, ChatMessage, GenerateRequest, Generation, InferenceService, Prompt,
+	},
 	Error,
 };
 use serde::Deserialize;
@@ -190,6 +192,29 @@ struct CompletionBody {
 	stream: bool,
 	stream_options: Option<StreamOptions>,
 	n: Option<usize>,
+	/// OpenLedger extension: `{"top_k": k}` adds the k training contributions behind the
+	/// answer (DataInf) to the response (to the last chunk when streaming).
+	attribution: Option<AttributionOption>,
+}
+
+#[derive(Deserialize)]
+struct AttributionOption {
+	top_k: usize,
+}
+
+/// What is needed to attribute the answer once it is complete.
+#[derive(Clone)]
+struct Attribute {
+	service: InferenceService,
+	model: String,
+	top_k: usize,
+}
+
+impl Attribute {
+	async fn run(&self, prompt: Vec<u32>, output: Vec<u32>) -> Result<Value, Error> {
+		let a = self.service.explain(&self.model, prompt, output, self.top_k).await?;
+		Ok(json!(a))
+	}
 }
 
 fn now() -> u64 {
@@ -275,16 +300,34 @@ async fn completions(service: &InferenceService, body: &[u8], chat: bool) -> Res
 			ignore_eos: false,
 		},
 	};
+	if body.attribution.is_some() {
+		match parse_model_spec(&body.model, &service.model().name) {
+			Ok(adapters) if adapters.len() == 1 => {}
+			Ok(_) => {
+				return error_response(
+					StatusCode::BAD_REQUEST,
+					"invalid_request_error",
+					"attribution needs `model` to name one adapter",
+				)
+			}
+			Err(e) => return engine_error(e),
+		}
+	}
 	let generation = match service.generate(request).await {
 		Ok(g) => g,
 		Err(e) => return engine_error(e),
 	};
 	let id = format!("{}-{}", if chat { "chatcmpl" } else { "cmpl" }, generation.id);
 	let include_usage = body.stream_options.is_some_and(|o| o.include_usage);
+	let attribute = body.attribution.map(|a| Attribute {
+		service: service.clone(),
+		model: body.model.clone(),
+		top_k: a.top_k,
+	});
 	if body.stream {
-		stream_response(generation, id, body.model, chat, include_usage)
+		stream_response(generation, id, body.model, chat, include_usage, attribute)
 	} else {
-		whole_response(generation, id, body.model, chat).await
+		whole_response(generation, id, body.model, chat, attribute).await
 	}
 }
 
@@ -293,6 +336,7 @@ async fn whole_response(
 	id: String,
 	model: String,
 	chat: bool,
+	attribute: Option<Attribute>,
 ) -> Response<Body> {
 	while let Some(event) = generation.events.next().await {
 		match event {
@@ -309,13 +353,17 @@ async fn whole_response(
 					json!({ "index": 0, "text": f.text, "logprobs": null, "finish_reason": finish_reason(f.reason) })
 				};
 				let object = if chat { "chat.completion" } else { "text_completion" };
-				return full(
-					StatusCode::OK,
-					json!({
-						"id": id, "object": object, "created": now(), "model": model,
-						"choices": [choice], "usage": usage(&f),
-					}),
-				);
+				let mut body = json!({
+					"id": id, "object": object, "created": now(), "model": model,
+					"choices": [choice], "usage": usage(&f),
+				});
+				if let Some(attribute) = &attribute {
+					match attribute.run(generation.prompt.clone(), f.tokens.clone()).await {
+						Ok(a) => body["attribution"] = a,
+						Err(e) => return engine_error(e),
+					}
+				}
+				return full(StatusCode::OK, body);
 			}
 		}
 	}
@@ -330,6 +378,7 @@ fn stream_response(
 	model: String,
 	chat: bool,
 	include_usage: bool,
+	attribute: Option<Attribute>,
 ) -> Response<Body> {
 	let created = now();
 	let object = if chat { "chat.completion.chunk" } else { "text_completion" };
@@ -344,9 +393,12 @@ fn stream_response(
 	let sse = |v: &Value| Bytes::from(format!("data: {v}\n\n"));
 	let mut first = chat.then(|| sse(&chunk(json!({ "role": "assistant", "content": "" }), None)));
 	let events = generation.events;
+	let prompt = generation.prompt;
 	let body = stream::unfold((events, false), move |(mut events, ended)| {
 		let chunk = chunk.clone();
 		let first = first.take();
+		let attribute = attribute.clone();
+		let prompt = prompt.clone();
 		async move {
 			if let Some(first) = first {
 				return Some((vec![first], (events, false)));
@@ -363,6 +415,12 @@ fn stream_response(
 					let mut last = chunk(json!({}), Some(finish_reason(f.reason)));
 					if include_usage {
 						last["usage"] = usage(&f);
+					}
+					if let Some(attribute) = attribute {
+						last["attribution"] = match attribute.run(prompt, f.tokens.clone()).await {
+							Ok(a) => a,
+							Err(e) => json!({ "error": e.to_string() }),
+						};
 					}
 					return Some((
 						vec![sse(&last), Bytes::from_static(b"data: [DONE]\n\n")],
