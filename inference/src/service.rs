@@ -120,6 +120,7 @@ pub struct InferenceService {
 	model: Arc<LoadedModel>,
 	info: ModelInfo,
 	explainer: Arc<Explainer>,
+	adapters: PathBuf,
 }
 
 /// Reads a model spec: the base model (`""`, `base` or its name) is no adapter; otherwise
@@ -181,11 +182,21 @@ impl InferenceService {
 			.spawn(move || run(router, inbox))
 			.map_err(|e| Error::Model(format!("starting the engine thread: {e}")))?;
 		let explainer = Arc::new(Explainer::new(model.model.clone(), config.adapters.clone()));
-		Ok(Self { commands, model, info, explainer })
+		Ok(Self { commands, model, info, explainer, adapters: config.adapters.clone() })
 	}
 
 	pub fn model(&self) -> &ModelInfo {
 		&self.info
+	}
+
+	/// The loaded base model and its tokenizer.
+	pub fn loaded(&self) -> &Arc<LoadedModel> {
+		&self.model
+	}
+
+	/// Where the served adapters live.
+	pub fn adapters_dir(&self) -> &std::path::Path {
+		&self.adapters
 	}
 
 	fn send(&self, command: Command) -> Result<()> {

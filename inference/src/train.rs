@@ -474,6 +474,7 @@ impl AdamW {
 
 /// What training reports after every step.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Progress {
 	pub epoch: usize,
 	pub step: usize,

@@ -88,14 +88,15 @@ pub struct ExplainCmd {
 	pub raw: bool,
 }
 
-#[derive(Deserialize)]
+/// One contribution to train on, as the CLI's JSON lines and the `modelFactory_train` RPC take it.
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Line {
-	id: u64,
-	prompt: String,
-	completion: String,
-	contributor: Option<String>,
-	datanet: Option<u32>,
+pub struct Line {
+	pub id: u64,
+	pub prompt: String,
+	pub completion: String,
+	pub contributor: Option<String>,
+	pub datanet: Option<u32>,
 }
 
 /// The prompt and completion as the model sees them.
@@ -118,27 +119,20 @@ fn tokens(model: &LoadedModel, text: &str) -> Result<Vec<u32>, String> {
 
 type Contributors = Vec<(u64, String)>;
 
-fn read_examples(
-	path: &PathBuf,
+/// Training examples from contributions, refusing any from a Datanet not in `approved` (when
+/// given); also returns the contributors and the Datanets read.
+pub fn examples_from(
+	lines: Vec<Line>,
 	model: &LoadedModel,
 	approved: &[u32],
 	raw: bool,
 ) -> Result<(Vec<Example>, Contributors, Vec<u32>), String> {
-	let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
 	let (mut examples, mut contributors, mut datanets) = (Vec::new(), Vec::new(), Vec::new());
-	for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-		let line = line.map_err(|e| format!("{}: {e}", path.display()))?;
-		if line.trim().is_empty() {
-			continue;
-		}
-		let l: Line = serde_json::from_str(&line)
-			.map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
+	for l in lines {
 		if let Some(d) = l.datanet {
 			if !approved.is_empty() && !approved.contains(&d) {
 				return Err(format!(
-					"{}:{}: contribution {} is from Datanet {d}, which this model is not approved to read ({approved:?})",
-					path.display(),
-					n + 1,
+					"contribution {} is from Datanet {d}, which this model is not approved to read ({approved:?})",
 					l.id
 				));
 			}
@@ -157,6 +151,27 @@ fn read_examples(
 		}
 	}
 	Ok((examples, contributors, datanets))
+}
+
+fn read_examples(
+	path: &PathBuf,
+	model: &LoadedModel,
+	approved: &[u32],
+	raw: bool,
+) -> Result<(Vec<Example>, Contributors, Vec<u32>), String> {
+	let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+	let mut lines = Vec::new();
+	for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+		let line = line.map_err(|e| format!("{}: {e}", path.display()))?;
+		if line.trim().is_empty() {
+			continue;
+		}
+		lines.push(
+			serde_json::from_str(&line)
+				.map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?,
+		);
+	}
+	examples_from(lines, model, approved, raw).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 impl TrainCmd {

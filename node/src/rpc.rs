@@ -49,6 +49,7 @@ where
 	use crate::{
 		attribution_rpc::{InferencePayments, InferencePaymentsApiServer},
 		content_store::{ContentStore, ContentStoreApiServer},
+		factory_rpc::{ModelFactory, ModelFactoryApiServer},
 		inference_rpc::{Inference, InferenceApiServer},
 	};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
@@ -60,6 +61,7 @@ where
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(InferencePayments::new(client).into_rpc())?;
+	module.merge(ModelFactory::new(inference.clone()).into_rpc())?;
 	module.merge(Inference::new(inference).into_rpc())?;
 	if let Some(storage) = offchain_storage {
 		let max_size = openledger_runtime::configs::MAX_CONTENT_SIZE;

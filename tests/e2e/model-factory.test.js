@@ -114,3 +114,31 @@ test('model explain prints the same ranking; adapters without gradients are refu
     (e) => e.rpc?.code === -32602 && /attribution needs an adapter/.test(e.message),
   );
 });
+
+test('modelFactory_train runs a job on the node, and the adapter serves and explains', async () => {
+  const lines = readFileSync(path.join(data, 'openledger-qa.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const refused = node.rpc('modelFactory_train', [{ name: 'elsewhere', contributions: lines, datanets: [2] }]);
+  await assert.rejects(refused, (e) => e.rpc?.code === -32602 && /not approved to read/.test(e.message));
+  await assert.rejects(
+    node.rpc('modelFactory_train', [{ name: 'openledger-qa', contributions: lines }]),
+    (e) => e.rpc?.code === -32602 && /already exists/.test(e.message),
+  );
+  const id = await node.rpc('modelFactory_train', [{
+    name: 'rpc-qa', contributions: lines, datanets: [1], rank: 4, epochs: 1, batchSize: 3, learningRate: 3e-3,
+  }]);
+  let job;
+  for (let i = 0; i < 240; i++) {
+    job = await node.rpc('modelFactory_job', [id]);
+    if (job.state !== 'running') break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  assert.equal(job.state, 'done', JSON.stringify(job));
+  assert.equal(job.progress.step, job.progress.totalSteps);
+  assert.equal(job.manifest.trainingDataCount, 6);
+  const names = (await node.rpc('inference_adapters')).map((a) => a.name);
+  assert.ok(names.includes('rpc-qa'));
+  const explained = await node.rpc('inference_explain', [{
+    model: 'rpc-qa', messages: [{ role: 'user', content: question }], output: 'A Datanet is a shared dataset on OpenLedger.', topK: 2,
+  }]);
+  assert.equal(explained.scored, 6);
+});
