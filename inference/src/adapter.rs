@@ -70,6 +70,16 @@ impl Projection {
 		}
 	}
 
+	/// For a GGUF base (interleaved RoPE), the heads of a projection whose output rows llama.cpp
+	/// permuted (q and k); `None` for any other projection or base.
+	pub fn permuted_heads(self, config: &ModelConfig) -> Option<usize> {
+		match (self, config.rope_style) {
+			(Self::Q, RopeStyle::Interleaved) => Some(config.heads),
+			(Self::K, RopeStyle::Interleaved) => Some(config.kv_heads),
+			_ => None,
+		}
+	}
+
 	/// Position in per-layer arrays.
 	pub fn index(self) -> usize {
 		self as usize
@@ -288,14 +298,10 @@ impl LoraAdapter {
 			if a.iter().chain(&b).any(|v| !v.is_finite()) {
 				return Err(refuse(format!("{module} holds NaN or infinite values")));
 			}
-			if config.rope_style == RopeStyle::Interleaved {
-				// GGUF llama checkpoints store q/k rows permuted for interleaved RoPE; an
-				// adapter trained on the Hugging Face weights gets the same permutation.
-				match projection {
-					Projection::Q => b = permute_rows_for_gguf(&b, config.heads, rank),
-					Projection::K => b = permute_rows_for_gguf(&b, config.kv_heads, rank),
-					_ => {}
-				}
+			// GGUF llama checkpoints store q/k rows permuted for interleaved RoPE; an adapter
+			// trained on the Hugging Face weights gets the same permutation.
+			if let Some(heads) = projection.permuted_heads(config) {
+				b = permute_rows_for_gguf(&b, heads, rank);
 			}
 			let alpha = peft.alpha_for(&module);
 			let scale =
@@ -341,6 +347,15 @@ pub fn permute_rows_for_gguf(b: &[f32], heads: usize, rank: usize) -> Vec<f32> {
 /// The inverse of [`permute_rows_for_gguf`].
 pub fn unpermute_rows_from_gguf(b: &[f32], heads: usize, rank: usize) -> Vec<f32> {
 	permute_rows(b, heads, rank, true)
+}
+
+/// [`unpermute_rows_from_gguf`] on a `[rows, width]` tensor: the Hugging Face row order back.
+pub fn unpermute_tensor_from_gguf(t: &Tensor, heads: usize) -> Result<Tensor> {
+	let err = |e: candle_core::Error| Error::Model(format!("un-permuting rows: {e}"));
+	let (rows, width) = t.dims2().map_err(err)?;
+	let data = to_f32_vec(t).map_err(err)?;
+	Tensor::from_vec(unpermute_rows_from_gguf(&data, heads, width), (rows, width), &Device::Cpu)
+		.map_err(err)
 }
 
 fn permute_rows(b: &[f32], heads: usize, width: usize, inverse: bool) -> Vec<f32> {

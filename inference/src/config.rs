@@ -42,6 +42,13 @@ impl ModelConfig {
 		self.kv_heads * self.head_dim
 	}
 
+	/// RoPE's inverse frequencies `θ^(-2i/d)`, one per rotated pair of a head.
+	pub fn rope_inv_freq(&self) -> Vec<f32> {
+		(0..self.head_dim / 2)
+			.map(|i| 1.0 / self.rope_theta.powf(2.0 * i as f32 / self.head_dim as f32))
+			.collect()
+	}
+
 	/// Checks the relations the forward pass relies on.
 	pub fn validate(&self) -> Result<()> {
 		let positive = [

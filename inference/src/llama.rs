@@ -99,15 +99,11 @@ pub struct Llama {
 }
 
 fn convert(w: QMatMul, precision: Precision) -> Result<QMatMul> {
-	let dense = |w: &QMatMul| match w {
-		QMatMul::QTensor(q) => q.dequantize(&Device::Cpu),
-		QMatMul::Tensor(t) | QMatMul::TensorF16(t) => t.to_dtype(DType::F32),
-	};
 	Ok(match precision {
 		Precision::Native => w,
-		Precision::F32 => QMatMul::Tensor(dense(&w).map_err(model_err("dequantizing"))?),
+		Precision::F32 => QMatMul::Tensor(dense_f32(&w)?),
 		Precision::Q8 => {
-			let t = dense(&w).map_err(model_err("dequantizing"))?;
+			let t = dense_f32(&w)?;
 			let q = QTensor::quantize(&t, GgmlDType::Q8_0).map_err(model_err("quantizing"))?;
 			QMatMul::QTensor(Arc::new(q))
 		}
@@ -295,10 +291,7 @@ impl Llama {
 		lm_head: QMatMul,
 		tied: bool,
 	) -> Result<Self> {
-		let half = config.head_dim / 2;
-		let inv_freq = (0..half)
-			.map(|i| 1.0 / config.rope_theta.powf(2.0 * i as f32 / config.head_dim as f32))
-			.collect();
+		let inv_freq = config.rope_inv_freq();
 		Ok(Self { config, embed, blocks, norm, lm_head, tied, inv_freq })
 	}
 
@@ -353,16 +346,8 @@ impl Llama {
 			let p = format!("model.layers.{l}");
 			for projection in Projection::ALL {
 				let mut w = dense_f32(&block.proj[projection.index()])?;
-				let heads = match projection {
-					Projection::Q => Some(c.heads),
-					Projection::K => Some(c.kv_heads),
-					_ => None,
-				};
-				if let (Some(heads), RopeStyle::Interleaved) = (heads, c.rope_style) {
-					let (rows, cols) = w.dims2().map_err(model_err("export"))?;
-					let data = vec1(w, "export")?;
-					let data = crate::adapter::unpermute_rows_from_gguf(&data, heads, cols);
-					w = Tensor::from_vec(data, (rows, cols), cpu).map_err(model_err("export"))?;
+				if let Some(heads) = projection.permuted_heads(c) {
+					w = crate::adapter::unpermute_tensor_from_gguf(&w, heads)?;
 				}
 				out.insert(
 					format!("{p}.{}.{}.weight", projection.group(), projection.peft_name()),

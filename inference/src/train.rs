@@ -10,7 +10,7 @@
 //! from a checkpoint gives the same adapter as an uninterrupted run.
 
 use crate::{
-	adapter::{unpermute_rows_from_gguf, PeftConfig, PeftWeights, Projection},
+	adapter::{unpermute_tensor_from_gguf, PeftConfig, PeftWeights, Projection},
 	config::{ModelConfig, RopeStyle},
 	error::{model_err, Error, Result},
 	llama::{DenseWeights, Llama},
@@ -228,18 +228,8 @@ impl LoraParams {
 			for p in Projection::ALL {
 				let Some((a, b)) = &layer[p.index()] else { continue };
 				let mut b = b.as_tensor().clone();
-				let heads = match p {
-					Projection::Q => Some(config.heads),
-					Projection::K => Some(config.kv_heads),
-					_ => None,
-				};
-				if let (Some(heads), RopeStyle::Interleaved) = (heads, config.rope_style) {
-					let (rows, rank) = b.dims2().map_err(model_err("export"))?;
-					let data: Vec<f32> =
-						b.flatten_all().and_then(|t| t.to_vec1()).map_err(model_err("export"))?;
-					let data = unpermute_rows_from_gguf(&data, heads, rank);
-					b = Tensor::from_vec(data, (rows, rank), &Device::Cpu)
-						.map_err(model_err("export"))?;
+				if let Some(heads) = p.permuted_heads(config) {
+					b = unpermute_tensor_from_gguf(&b, heads)?;
 				}
 				weights.push(((l, p), (a.as_tensor().copy().map_err(model_err("export"))?, b)));
 			}
@@ -276,11 +266,11 @@ impl Trainable {
 		let config = model.config.clone();
 		let base = model.dense_weights()?;
 		let half = config.head_dim / 2;
+		let inv_freq = config.rope_inv_freq();
 		let mut cos = Vec::with_capacity(config.context * half);
 		let mut sin = Vec::with_capacity(config.context * half);
 		for p in 0..config.context {
-			for i in 0..half {
-				let f = 1.0 / config.rope_theta.powf(2.0 * i as f32 / config.head_dim as f32);
+			for f in &inv_freq {
 				let (s, c) = (p as f32 * f).sin_cos();
 				cos.push(c);
 				sin.push(s);
