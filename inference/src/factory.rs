@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 
 /// What to train, on what, and where to put it.
 pub struct Job {
+	/// The registered model it trains a version of, if any (recorded in the manifest).
+	pub model: Option<u32>,
 	/// The base model (`.gguf` or checkpoint directory).
 	pub base: PathBuf,
 	/// Training contributions (their ids are the contribution ids).
@@ -90,6 +92,7 @@ pub fn run(job: &Job, progress: &mut dyn FnMut(&Progress)) -> Result<Manifest> {
 		trained.epoch_losses,
 		evaluation,
 	)?;
+	manifest.model = job.model;
 	manifest.contributors = job.contributors.iter().cloned().collect();
 	manifest.write(&job.out)?;
 	remove_checkpoint(&job.out);

@@ -91,6 +91,9 @@ pub struct EvalScore {
 #[serde(rename_all = "camelCase")]
 pub struct Manifest {
 	pub format: u32,
+	/// The registered model this adapter is a version of, when the job trained one.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub model: Option<u32>,
 	pub base_model: String,
 	pub base_model_hash: String,
 	pub adapter_hash: String,
@@ -143,6 +146,7 @@ impl Manifest {
 			.unwrap_or_default();
 		Ok(Self {
 			format: 1,
+			model: None,
 			base_model: base_model
 				.file_name()
 				.and_then(|n| n.to_str())

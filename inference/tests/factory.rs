@@ -41,6 +41,7 @@ fn a_factory_job_trains_evaluates_and_records_provenance() {
 	let held_out =
 		pairs(&[("capital of france ? ", "paris."), ("capital of italy ? ", "rome.")], 50);
 	let job = Job {
+		model: None,
 		base: base.clone(),
 		train: train.clone(),
 		held_out,

@@ -2,13 +2,20 @@
 //! (the adapter lands in its adapter directory, servable and attributable as soon as the job is
 //! done) and `modelFactory_job` reports its progress, its manifest, or why it failed.
 //!
+//! A job trains either a registered model (`model`: its approved Datanets and their accepted
+//! contributions are read from the chain, with the data from this node's content store; see
+//! [`crate::training_data`]) or contributions the caller hands over (`contributions`, refused
+//! when from a Datanet outside `datanets`).
+//!
 //! One job runs at a time: training takes the node's CPU. Errors: -32602 for a bad request
-//! (unknown target module, a contribution from a Datanet the model is not approved for, a name
-//! already taken), 5203 when a job is already running, 5200 when inference is off.
+//! (unknown target module, a model not in training, missing or malformed content, a contribution
+//! from a Datanet the model is not approved for, a name already taken), 5203 when a job is
+//! already running, 5200 when inference is off.
 
 use crate::{
 	inference_rpc::{rpc_error, BUSY, NOT_ENABLED},
 	model_cmd::{examples_from, Line},
+	training_data::{same_base, split_held_out, TrainingSource},
 };
 use jsonrpsee::{
 	core::RpcResult,
@@ -35,9 +42,16 @@ use std::{
 pub struct TrainParams {
 	/// The adapter's name (its directory under the node's adapter directory).
 	pub name: String,
+	/// The registered model to train a version of: its training set is read from the chain.
+	pub model: Option<u32>,
+	/// Contributions to train on, when no `model` is given.
+	#[serde(default)]
 	pub contributions: Vec<Line>,
 	#[serde(default)]
 	pub held_out: Vec<Line>,
+	/// With `model`: the fraction of its contributions held out for the evaluation (at most 0.5).
+	#[serde(default)]
+	pub hold_out: f64,
 	/// The Datanets the model is approved to read; contributions from others are refused.
 	#[serde(default)]
 	pub datanets: Vec<u32>,
@@ -100,12 +114,55 @@ struct JobState {
 /// The RPC handler and its jobs.
 pub struct ModelFactory {
 	service: Option<InferenceService>,
+	chain: Option<Arc<dyn TrainingSource>>,
 	jobs: Arc<Mutex<HashMap<u64, JobState>>>,
 }
 
 impl ModelFactory {
-	pub fn new(service: Option<InferenceService>) -> Self {
-		Self { service, jobs: Arc::new(Mutex::new(HashMap::new())) }
+	/// `chain`: where registered models' training sets come from (absent without a content store).
+	pub fn new(service: Option<InferenceService>, chain: Option<Arc<dyn TrainingSource>>) -> Self {
+		Self { service, chain, jobs: Arc::new(Mutex::new(HashMap::new())) }
+	}
+
+	/// The contributions to train on, the held-out ones and the approved Datanets.
+	fn data(
+		&self,
+		params: &mut TrainParams,
+		served: &str,
+	) -> RpcResult<(Vec<Line>, Vec<Line>, Vec<u32>)> {
+		let Some(model) = params.model else {
+			if params.hold_out != 0.0 {
+				return Err(invalid("`holdOut` splits a registered model's data: give `model`"));
+			}
+			return Ok((
+				std::mem::take(&mut params.contributions),
+				std::mem::take(&mut params.held_out),
+				params.datanets.clone(),
+			));
+		};
+		if !params.contributions.is_empty() || !params.datanets.is_empty() {
+			return Err(invalid(
+				"give either `model` (its contributions and Datanets come from the chain) or \
+				 `contributions` and `datanets`, not both",
+			));
+		}
+		if !(0.0..=0.5).contains(&params.hold_out) {
+			return Err(invalid("`holdOut` must be between 0 and 0.5"));
+		}
+		let chain = self
+			.chain
+			.as_ref()
+			.ok_or_else(|| invalid("this node has no content store to read training data from"))?;
+		let set = chain.training_set(model).map_err(invalid)?;
+		if !same_base(&set.base_model, served) {
+			return Err(invalid(format!(
+				"model {model} adapts `{}`, but this node serves `{served}`",
+				set.base_model
+			)));
+		}
+		let (train, mut held_out) = split_held_out(set.contributions, params.hold_out, params.seed);
+		held_out.append(&mut params.held_out);
+		Ok((train, held_out, set.datanets))
 	}
 }
 
@@ -124,16 +181,17 @@ impl ModelFactoryApiServer for ModelFactory {
 			return Err(invalid(format!("an adapter named `{}` already exists", params.name)));
 		}
 		let loaded = service.loaded().clone();
+		let mut params = params;
+		let (train_lines, held_out_lines, approved) = self.data(&mut params, &loaded.name)?;
 		let (train, contributors, mut datanets) =
-			examples_from(params.contributions, &loaded, &params.datanets, params.raw)
-				.map_err(invalid)?;
+			examples_from(train_lines, &loaded, &approved, params.raw).map_err(invalid)?;
 		let (held_out, _, _) =
-			examples_from(params.held_out, &loaded, &params.datanets, params.raw)
-				.map_err(invalid)?;
-		if datanets.is_empty() {
-			datanets = params.datanets.clone();
+			examples_from(held_out_lines, &loaded, &approved, params.raw).map_err(invalid)?;
+		if datanets.is_empty() || params.model.is_some() {
+			datanets = approved;
 		}
 		let job = Job {
+			model: params.model,
 			base: loaded.source.clone(),
 			train,
 			held_out,

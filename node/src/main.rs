@@ -17,6 +17,7 @@ mod model_cmd;
 mod openai;
 mod rpc;
 mod service;
+mod training_data;
 
 fn main() -> sc_cli::Result<()> {
 	command::run()

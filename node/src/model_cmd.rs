@@ -188,6 +188,7 @@ impl TrainCmd {
 			datanets = self.datanets.clone();
 		}
 		let job = Job {
+			model: None,
 			base,
 			train,
 			held_out,

@@ -1,6 +1,6 @@
 //! The node's JSON-RPC extensions beyond the standard ones `sc-service` installs
 //! (system, chain, state, author, offchain): account nonces, fee queries, the Datanets content
-//! store, inference quotes and attribution records.
+//! store, inference quotes and attribution records, ModelFactory jobs.
 
 use std::sync::Arc;
 
@@ -42,6 +42,15 @@ where
 			Balance,
 			pallet_attribution::RecordOf<Runtime>,
 			pallet_attribution::WorkerOf<Runtime>,
+		> + pallet_model_registry::runtime_api::ModelRegistryApi<
+			Block,
+			pallet_model_registry::ModelOf<Runtime>,
+			pallet_model_registry::VersionOf<Runtime>,
+		> + pallet_datanets::runtime_api::DatanetsApi<
+			Block,
+			AccountId,
+			pallet_datanets::DatanetOf<Runtime>,
+			pallet_datanets::ContributionOf<Runtime>,
 		>,
 	P: TransactionPool + 'static,
 	S: sp_core::offchain::OffchainStorage + 'static,
@@ -51,6 +60,7 @@ where
 		content_store::{ContentStore, ContentStoreApiServer},
 		factory_rpc::{ModelFactory, ModelFactoryApiServer},
 		inference_rpc::{Inference, InferenceApiServer},
+		training_data::{ChainTrainingSource, TrainingSource},
 	};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
@@ -60,8 +70,11 @@ where
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(InferencePayments::new(client).into_rpc())?;
-	module.merge(ModelFactory::new(inference.clone()).into_rpc())?;
+	module.merge(InferencePayments::new(client.clone()).into_rpc())?;
+	let training_source = offchain_storage.clone().map(|storage| {
+		Arc::new(ChainTrainingSource::new(client, storage)) as Arc<dyn TrainingSource>
+	});
+	module.merge(ModelFactory::new(inference.clone(), training_source).into_rpc())?;
 	module.merge(Inference::new(inference).into_rpc())?;
 	if let Some(storage) = offchain_storage {
 		let max_size = openledger_runtime::configs::MAX_CONTENT_SIZE;

@@ -20,8 +20,8 @@ use super::opaque::SessionKeys;
 
 use super::{
 	AccountId, Attribution, Aura, Balance, Block, BlockNumber, Datanets, Executive, FeeSplit,
-	Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System,
-	TransactionPayment, VERSION,
+	Grandpa, InherentDataExt, ModelRegistry, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig,
+	System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -199,6 +199,36 @@ impl_runtime_apis! {
 		}
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl pallet_model_registry::runtime_api::ModelRegistryApi<
+		Block,
+		pallet_model_registry::ModelOf<Runtime>,
+		pallet_model_registry::VersionOf<Runtime>,
+	> for Runtime {
+		fn model(id: pallet_model_registry::ModelId) -> Option<pallet_model_registry::ModelOf<Runtime>> {
+			pallet_model_registry::Models::<Runtime>::get(id)
+		}
+
+		fn data_condition_met(id: pallet_model_registry::ModelId) -> Option<bool> {
+			pallet_model_registry::Models::<Runtime>::get(id)
+				.map(|info| ModelRegistry::data_condition_met(&info))
+		}
+
+		fn version(
+			model: pallet_model_registry::ModelId,
+			version: pallet_model_registry::VersionId,
+		) -> Option<pallet_model_registry::VersionOf<Runtime>> {
+			pallet_model_registry::Versions::<Runtime>::get(model, version)
+		}
+
+		fn versions(
+			model: pallet_model_registry::ModelId,
+			from: pallet_model_registry::VersionId,
+			limit: u32,
+		) -> Vec<(pallet_model_registry::VersionId, pallet_model_registry::VersionOf<Runtime>)> {
+			ModelRegistry::versions_page(model, from, limit)
 		}
 	}
 

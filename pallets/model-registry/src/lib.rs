@@ -14,6 +14,8 @@
 //! 4. The owner registers each trained adapter as a version with its provenance, deploys one
 //!    (`Deployed`: that version is the one served) and may later retire the model.
 //! 5. Anyone may stake OPEN on a deployed model; stakers share its fees (fee-split pallet).
+//!
+//! Models and their versions are served by the [`runtime_api::ModelRegistryApi`] runtime API.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -28,6 +30,7 @@ mod tests;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod runtime_api;
 mod types;
 pub mod weights;
 
@@ -508,6 +511,18 @@ pub mod pallet {
 			let info = Models::<T>::get(model)?;
 			let version = info.deployed_version?;
 			(info.status == ModelStatus::Deployed).then_some((info, version))
+		}
+
+		/// A page of a model's versions, from `from`, at most `limit` (capped at
+		/// [`runtime_api::MAX_PAGE`]), in registration order.
+		pub fn versions_page(
+			model: ModelId,
+			from: VersionId,
+			limit: u32,
+		) -> Vec<(VersionId, VersionOf<T>)> {
+			let count = Models::<T>::get(model).map(|m| m.versions).unwrap_or(0);
+			let end = from.saturating_add(limit.min(runtime_api::MAX_PAGE)).min(count);
+			(from..end).filter_map(|v| Versions::<T>::get(model, v).map(|info| (v, info))).collect()
 		}
 
 		fn settle_deposit(model: ModelId, info: &ModelOf<T>, approved: bool) {

@@ -242,6 +242,14 @@ fn versions_carry_provenance_and_deploy_picks_one() {
 		assert_ok!(Registry::deploy(RuntimeOrigin::signed(ALICE), id, 1));
 		assert_eq!(last_event(), Event::Deployed { model: id, version: 1 }.into());
 		assert_eq!(Registry::deployed(id).map(|(_, v)| v), Some(1));
+		// The runtime API's listing pages through them and stops at the last one.
+		let all: Vec<_> = Registry::versions_page(id, 0, 10).into_iter().map(|(v, _)| v).collect();
+		assert_eq!(all, vec![0, 1]);
+		assert_eq!(Registry::versions_page(id, 1, 10).len(), 1);
+		assert_eq!(Registry::versions_page(id, 0, 1).len(), 1);
+		assert!(Registry::versions_page(id, 2, 10).is_empty());
+		assert!(Registry::versions_page(id, VersionId::MAX, u32::MAX).is_empty());
+		assert!(Registry::versions_page(99, 0, 10).is_empty());
 	});
 }
 

@@ -1,0 +1,170 @@
+// The flywheel on a real `--dev` node serving SmolLM2: contributors fill a Datanet, a model is
+// voted through, and the node fine-tunes it with ModelFactory on exactly the contributions the
+// chain says it may read (accepted ones, of its approved Datanets, with the data from the node's
+// content store). The version is registered with the job's provenance and deployed, and the node
+// serves it and names the contributors behind its answers.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Node, tempDir } from './lib/node.js';
+import { connect, keyring, sendInBlock, OPEN } from './lib/chain.js';
+
+const data = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data');
+const qa = readFileSync(path.join(data, 'openledger-qa.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const question = 'What is a Datanet?';
+
+let node;
+let api;
+let alice; // Datanet owner and curator
+let bob; // contributor
+let charlie; // contributor
+let dave; // model creator
+let eve; // governor
+/** What each step leaves for the next. */
+const state = {};
+
+before(async () => {
+  node = await new Node({
+    name: 'flywheel', inference: true, args: ['--dev', '--inference-adapters', tempDir('flywheel-adapters-')],
+  }).start();
+  api = await connect(node);
+  const ring = keyring();
+  [alice, bob, charlie, dave, eve] = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve'].map((n) => ring.addFromUri(`//${n}`));
+});
+
+after(async () => {
+  await api?.disconnect();
+  await node?.cleanup();
+});
+
+async function ok(tx, signer) {
+  const { events, error } = await sendInBlock(api, tx, signer);
+  assert.equal(error, null, `${tx.method.section}.${tx.method.method}: ${JSON.stringify(error)}`);
+  return events.map(({ event }) => event);
+}
+
+function find(events, section, method) {
+  const event = events.find((e) => e.section === section && e.method === method);
+  assert.ok(event, `event ${section}.${method}`);
+  return event;
+}
+
+/** Puts `content` in the node's content store and contributes it to `datanet`. */
+async function contribute(who, datanet, content) {
+  const text = JSON.stringify(content);
+  const hash = await node.rpc('datanets_putContent', ['0x' + Buffer.from(text).toString('hex')]);
+  const events = await ok(api.tx.datanets.contribute(datanet, hash, Buffer.byteLength(text), 'lang=en', OPEN), who);
+  return find(events, 'datanets', 'Contributed').data.contribution.toNumber();
+}
+
+async function waitForJob(id) {
+  for (let i = 0; i < 600; i++) {
+    const job = await node.rpc('modelFactory_job', [id]);
+    if (job.state !== 'running') return job;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`job ${id} still running`);
+}
+
+test('a Datanet is filled and curated; a model on it is voted through', async () => {
+  const datanet = (await api.query.datanets.nextDatanetId()).toNumber();
+  await ok(api.tx.datanets.createDatanet('OpenLedger Q&A', 'questions about OpenLedger', 'hand-written', 'json:prompt,completion', OPEN, []), alice);
+  const other = datanet + 1;
+  await ok(api.tx.datanets.createDatanet('Elsewhere', 'another topic', 'hand-written', 'json:prompt,completion', OPEN, []), alice);
+
+  const accepted = [];
+  for (const [i, line] of qa.entries()) {
+    const id = await contribute(i % 2 ? charlie : bob, datanet, { prompt: line.prompt, completion: line.completion });
+    await ok(api.tx.datanets.accept(id, 800_000_000), alice);
+    accepted.push({ id, contributor: (i % 2 ? charlie : bob).address });
+  }
+  // Neither a rejected contribution nor one in a Datanet the model does not train on is read.
+  const rejected = await contribute(bob, datanet, { prompt: 'What is OpenLedger?', completion: 'A pyramid scheme.' });
+  await ok(api.tx.datanets.reject(rejected), alice);
+  const outside = await contribute(charlie, other, { prompt: 'What is a Datanet?', completion: 'Nobody knows.' });
+  await ok(api.tx.datanets.accept(outside, 900_000_000), alice);
+
+  const model = (await api.query.modelRegistry.nextModelId()).toNumber();
+  let events = await ok(
+    api.tx.modelRegistry.propose('OpenLedger Q&A', 'HuggingFaceTB/SmolLM2-135M-Instruct', [datanet], 'answer questions about OpenLedger', OPEN / 5n, (2n * OPEN) / 5n),
+    dave,
+  );
+  const proposal = find(events, 'modelRegistry', 'ModelProposed').data.proposal.toNumber();
+  await ok(api.tx.governance.stake(1_000n * OPEN), eve);
+  await ok(api.tx.governance.vote(proposal, true, 1_000n * OPEN), eve);
+  const endsAt = (await api.query.governance.proposals(proposal)).unwrap().endsAt.toNumber();
+  await node.waitFor('the voting period to end', async () => (await node.bestNumber()) >= endsAt, 180_000);
+  events = await ok(api.tx.governance.close(proposal), charlie);
+  assert.equal(find(events, 'modelRegistry', 'StatusChanged').data.status.toString(), 'Approved');
+  await ok(api.tx.modelRegistry.startDataCollection(model), dave);
+
+  // The runtime API tells the node what the model may read.
+  const info = (await api.call.modelRegistryApi.model(model)).unwrap();
+  assert.deepEqual(info.datanets.map((d) => d.toNumber()), [datanet]);
+  assert.equal((await api.call.modelRegistryApi.dataConditionMet(model)).unwrap().isTrue, true);
+  Object.assign(state, { datanet, model, accepted, rejected, outside });
+});
+
+test('ModelFactory trains the model on exactly its accepted contributions, read from the chain', async () => {
+  const { model, datanet, accepted } = state;
+  assert.ok(model !== undefined, 'the first test registered a model');
+  // Not before the model is in training.
+  await assert.rejects(
+    node.rpc('modelFactory_train', [{ name: 'qa-v0', model }]),
+    (e) => e.rpc?.code === -32602 && /CollectingData/.test(e.message),
+  );
+  await ok(api.tx.modelRegistry.startTraining(model), charlie);
+  await assert.rejects(
+    node.rpc('modelFactory_train', [{ name: 'qa-v0', model, contributions: qa }]),
+    (e) => e.rpc?.code === -32602 && /either `model`/.test(e.message),
+  );
+  await assert.rejects(
+    node.rpc('modelFactory_train', [{ name: 'qa-v0', model: 999 }]),
+    (e) => e.rpc?.code === -32602 && /model 999 is not registered/.test(e.message),
+  );
+
+  const job = await waitForJob(await node.rpc('modelFactory_train', [{
+    name: 'qa-v0', model, rank: 4, epochs: 3, batchSize: 3, learningRate: 3e-3, holdOut: 0,
+  }]));
+  assert.equal(job.state, 'done', JSON.stringify(job));
+  const m = job.manifest;
+  assert.equal(m.model, model);
+  assert.deepEqual(m.contributions, accepted.map((a) => a.id));
+  assert.deepEqual(m.datanets, [datanet]);
+  for (const { id, contributor } of accepted) assert.equal(m.contributors[id], contributor);
+
+  // The version is registered with the job's provenance, then deployed.
+  const events = await ok(
+    api.tx.modelRegistry.registerVersion(
+      model, m.adapterHash, m.baseModelHash, m.trainingDataRoot, m.trainingDataCount, m.configHash,
+      m.evalScores.map((s) => ({ metric: s.metric, valueMicros: s.value_micros })),
+    ),
+    dave,
+  );
+  const version = find(events, 'modelRegistry', 'VersionRegistered').data.version.toNumber();
+  await ok(api.tx.modelRegistry.deploy(model, version), dave);
+  const stored = (await api.call.modelRegistryApi.version(model, version)).unwrap();
+  assert.equal(stored.trainingDataRoot.toHex(), m.trainingDataRoot);
+  assert.equal(stored.trainingDataCount.toNumber(), accepted.length);
+  assert.equal((await api.call.modelRegistryApi.versions(model, 0, 10)).length, 1);
+  state.manifest = m;
+});
+
+test('the node serves the new version and names the contributors behind its answers', async () => {
+  const { accepted } = state;
+  assert.ok(state.manifest, 'the training test registered a version');
+  const answer = await node.rpc('inference_generate', [{
+    model: 'qa-v0', messages: [{ role: 'user', content: question }], maxTokens: 24, attribution: 3,
+  }]);
+  assert.ok(answer.text.length > 0);
+  assert.equal(answer.attribution.scored, accepted.length);
+  const explained = await node.rpc('inference_explain', [{
+    model: 'qa-v0', messages: [{ role: 'user', content: question }],
+    output: 'A Datanet is a shared dataset on OpenLedger.<|im_end|>', topK: 3,
+  }]);
+  // The contribution that taught this answer is the Datanet one (the second, Charlie's).
+  assert.equal(explained.contributions[0].id, accepted[1].id, JSON.stringify(explained));
+  assert.equal(explained.contributions[0].contributor, charlie.address);
+});
