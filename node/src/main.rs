@@ -15,6 +15,7 @@ mod inference;
 mod inference_rpc;
 mod model_cmd;
 mod openai;
+mod paid_inference;
 mod rpc;
 mod service;
 mod training_data;

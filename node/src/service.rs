@@ -229,6 +229,41 @@ pub fn new_full<
 
 	// The inference engine, for the JSON-RPC and the OpenAI-compatible API.
 	let inference_service = inference.start();
+	let settlements = match &inference_service {
+		Some(service) => {
+			let store =
+				crate::paid_inference::SettlementStore::open(config.data_path.join("settlements"))
+					.map(Arc::new)
+					.map_err(|e| ServiceError::Other(format!("the settlement store: {e}")))?;
+			task_manager.spawn_handle().spawn(
+				"attribution-resume",
+				Some("inference"),
+				crate::paid_inference::resume(service.clone(), store.clone()),
+			);
+			if let Some(storage) = backend.offchain_storage() {
+				task_manager.spawn_handle().spawn(
+					"settlement-endpoint",
+					Some("inference"),
+					crate::paid_inference::serve_settlements(
+						client.clone(),
+						storage,
+						store.clone(),
+					),
+				);
+			}
+			Some(store)
+		}
+		None => None,
+	};
+	// On development chains the worker key is the dev account's, like its session keys.
+	if let Some(seed) = &config.dev_key_seed {
+		sp_keystore::Keystore::sr25519_generate_new(
+			&*keystore_container.keystore(),
+			pallet_attribution_worker::KEY_TYPE,
+			Some(seed),
+		)
+		.map_err(|e| ServiceError::Other(format!("inserting the dev worker key: {e}")))?;
+	}
 	if let Some(addr) = inference.openai_addr() {
 		task_manager.spawn_handle().spawn(
 			"openai-api",
@@ -239,6 +274,7 @@ pub fn new_full<
 
 	let rpc_extensions_builder = {
 		let inference = inference_service.clone();
+		let settlements = settlements.clone();
 		let client = client.clone();
 		let pool = transaction_pool.clone();
 		let offchain_storage = backend.offchain_storage();
@@ -248,6 +284,7 @@ pub fn new_full<
 				pool: pool.clone(),
 				offchain_storage: offchain_storage.clone(),
 				inference: inference.clone(),
+				settlements: settlements.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})

@@ -2,14 +2,18 @@
 // voted through, and the node fine-tunes it with ModelFactory on exactly the contributions the
 // chain says it may read (accepted ones, of its approved Datanets, with the data from the node's
 // content store). The version is registered with the job's provenance and deployed, and the node
-// serves it and names the contributors behind its answers.
+// serves it and names the contributors behind its answers. Then a user pays for an answer: the
+// request is held in escrow, the node answers it, and the node's off-chain worker has the native
+// engine attribute the answer and settles it with Alice's worker key from the dev keystore; every
+// party's balance moves by exactly its share and the record names the data behind the answer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Node, tempDir } from './lib/node.js';
-import { connect, keyring, sendInBlock, OPEN } from './lib/chain.js';
+import { blake2AsHex } from '@polkadot/util-crypto';
+import { connect, freeBalance, keyring, sendInBlock, OPEN } from './lib/chain.js';
 
 const data = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data');
 const qa = readFileSync(path.join(data, 'openledger-qa.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -21,7 +25,8 @@ let alice; // Datanet owner and curator
 let bob; // contributor
 let charlie; // contributor
 let dave; // model creator
-let eve; // governor
+let eve; // governor and model staker
+let ferdie; // a user who pays for answers
 /** What each step leaves for the next. */
 const state = {};
 
@@ -31,7 +36,9 @@ before(async () => {
   }).start();
   api = await connect(node);
   const ring = keyring();
-  [alice, bob, charlie, dave, eve] = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve'].map((n) => ring.addFromUri(`//${n}`));
+  [alice, bob, charlie, dave, eve, ferdie] = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'].map((n) =>
+    ring.addFromUri(`//${n}`),
+  );
 });
 
 after(async () => {
@@ -167,4 +174,85 @@ test('the node serves the new version and names the contributors behind its answ
   // The contribution that taught this answer is the Datanet one (the second, Charlie's).
   assert.equal(explained.contributions[0].id, accepted[1].id, JSON.stringify(explained));
   assert.equal(explained.contributions[0].contributor, charlie.address);
+});
+
+/** Free + reserved of `address` at block `at`. */
+async function total(address, at) {
+  const { data } = await (await api.at(at)).query.system.account(address);
+  return data.free.toBigInt() + data.reserved.toBigInt();
+}
+
+test('a paid answer is attributed and settled by the off-chain worker, every share to the unit', async () => {
+  const { model, accepted } = state;
+  assert.ok(state.manifest, 'the training test deployed a version');
+  // Alice's node serves the model: her worker key is in the dev keystore. Eve stakes on it.
+  await ok(api.tx.attribution.registerWorker(1_000n * OPEN, [model]), alice);
+  await ok(api.tx.modelRegistry.stake(model, 10n * OPEN), eve);
+
+  // Ferdie puts a request in escrow: the prompt's hash, at most 24 tokens, at most 1 OPEN.
+  const prompt = question;
+  const request = {
+    model, promptHash: blake2AsHex(prompt, 256), maxOutputTokens: 24, maxFee: OPEN, nonce: 7,
+    expiresAt: (await node.bestNumber()) + 100,
+  };
+  const held = await sendInBlock(api, api.tx.feeSplit.requestInference(request), ferdie);
+  assert.equal(held.error, null);
+  const requestId = find(held.events.map(({ event }) => event), 'feeSplit', 'InferenceRequested').data.request.toHex();
+
+  // The node refuses a prompt that is not the one paid for, then answers the real one, streamed.
+  await assert.rejects(
+    node.rpc('inference_answerRequest', [{ request: requestId, prompt: 'something else' }]),
+    (e) => e.rpc?.code === 5300 && /prompt_hash/.test(e.message),
+  );
+  const answer = await node.rpc('inference_answerRequest', [{ request: requestId, prompt }]);
+  assert.ok(answer.text.length > 0);
+  assert.equal(answer.adapter, 'qa-v0');
+  assert.ok(answer.tokensOut >= 1 && answer.tokensOut <= 24);
+  assert.equal(answer.outputHash, blake2AsHex(answer.text, 256));
+  await assert.rejects(
+    node.rpc('inference_answerRequest', [{ request: requestId, prompt }]),
+    (e) => e.rpc?.code === 5300 && /already answered/.test(e.message),
+  );
+
+  // The off-chain worker settles it: no one sends a transaction by hand.
+  let record;
+  await node.waitFor('the off-chain worker to settle the request', async () => {
+    record = await node.rpc('attribution_record', [requestId]).catch(() => null);
+    return record !== null;
+  }, 120_000);
+  assert.equal(record.worker, alice.address);
+  assert.equal(record.user, ferdie.address);
+  assert.equal(record.outputHash, answer.outputHash);
+  assert.equal(record.tokensIn, answer.tokensIn);
+  assert.equal(record.tokensOut, answer.tokensOut);
+  assert.ok(record.contributions.length >= 1);
+  const contributorOf = new Map(accepted.map((a) => [a.id, a.contributor]));
+  for (const c of record.contributions) assert.equal(c.contributor, contributorOf.get(c.contribution));
+  const quote = await node.rpc('fees_quote', [model, answer.tokensIn, answer.tokensOut]);
+  assert.equal(record.fee.fee, quote.total);
+
+  // Balances across the settlement block, to the unit.
+  const after = await api.rpc.chain.getBlockHash(record.settledAt);
+  const before = (await api.rpc.chain.getHeader(after)).parentHash.toHex();
+  const delta = async (address) => (await total(address, after)) - (await total(address, before));
+  const fee = BigInt(record.fee.fee);
+  assert.equal(await delta(ferdie.address), -fee);
+  assert.equal(await delta(dave.address), BigInt(record.fee.modelOwner));
+  assert.equal(await delta(eve.address), BigInt(record.fee.stakers));
+  const paidTo = (who) => record.contributions.filter((c) => c.contributor === who).reduce((s, c) => s + BigInt(c.paid), 0n);
+  assert.equal(await delta(bob.address), paidTo(bob.address));
+  assert.equal(await delta(charlie.address), paidTo(charlie.address));
+  assert.equal(
+    BigInt(record.fee.platform) + BigInt(record.fee.modelOwner) + BigInt(record.fee.stakers) + BigInt(record.fee.contributors) + BigInt(record.fee.remainder),
+    fee,
+  );
+  // Ferdie's hold is gone: he paid the fee and got the rest back.
+  const { data } = await (await api.at(after)).query.system.account(ferdie.address);
+  assert.equal(data.reserved.toBigInt(), 0n);
+  assert.ok((await freeBalance(api, ferdie.address, after)) > 0n);
+
+  // A contributor lists their earnings; the node forgets what is settled.
+  const earned = await node.rpc('attribution_contributor', [charlie.address, 0, 10]);
+  assert.equal(BigInt(earned.total), paidTo(charlie.address));
+  await node.waitFor('the settled request to leave the store', async () => (await node.rpc('inference_pendingSettlements')).length === 0, 60_000);
 });

@@ -214,3 +214,25 @@ pub trait InferenceEscrow<AccountId, Balance> {
 		contributors: &[(AccountId, u128)],
 	) -> Result<Settlement<Balance>, DispatchError>;
 }
+
+/// Where a serving node publishes the URL of its local settlement endpoint: a key of the
+/// persistent offchain storage, read by the off-chain worker.
+pub const SETTLEMENT_ENDPOINT_KEY: &[u8] = b"openledger/inference/settlement-endpoint";
+
+/// The path under that URL that lists the settlements ready to submit (a SCALE
+/// `Vec<PreparedSettlement>`).
+pub const SETTLEMENTS_PATH: &str = "/settlements";
+
+/// A settlement the serving node has prepared for a request it answered: the arguments of
+/// `attribution.settle`, with the influences its native engine computed (DataInf). The node's
+/// off-chain worker fetches these from the node and submits them signed with its worker key.
+#[derive(codec::Encode, codec::Decode, scale_info::TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct PreparedSettlement {
+	pub request: RequestId,
+	pub tokens_in: u32,
+	pub tokens_out: u32,
+	/// blake2-256 of the answer's text.
+	pub output_hash: sp_core::H256,
+	/// (contribution, influence), influence in fixed point; only positive ones are paid.
+	pub influences: alloc::vec::Vec<(ContributionId, i128)>,
+}

@@ -6,12 +6,13 @@ use frame_support::{
 	traits::{tokens::imbalance::ResolveTo, ConstBool, ConstU128, ConstU32},
 };
 use frame_system::EnsureRoot;
-use sp_runtime::Perbill;
+use sp_runtime::{traits::Verify, Perbill};
 
-use super::TreasuryAccount;
+use super::{BlockHashCount, TreasuryAccount};
 use crate::{
-	AccountId, Balances, Datanets, FeeSplit, Governance, ModelRegistry, Runtime,
-	RuntimeFreezeReason, RuntimeHoldReason, Signature, Timestamp, DAYS, HOURS, OPEN,
+	AccountId, Balances, Datanets, FeeSplit, Governance, ModelRegistry, Nonce, Runtime,
+	RuntimeCall, RuntimeFreezeReason, RuntimeHoldReason, Signature, SignedPayload, System,
+	Timestamp, TxExtension, UncheckedExtrinsic, DAYS, HOURS, OPEN,
 };
 
 /// Largest content one contribution may point at: one data point (a document, a question/answer
@@ -101,6 +102,62 @@ impl pallet_fee_split::Config for Runtime {
 	type WeightInfo = pallet_fee_split::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = super::benchmark_helpers::InferenceBenchmarkHelper;
+}
+
+impl pallet_attribution_worker::Config for Runtime {
+	type WorkerKey = pallet_attribution_worker::crypto::WorkerKey;
+	type MaxSettlementsPerRun = ConstU32<32>;
+	// Two minutes: a settlement not in a block by then was dropped from the pool.
+	type ResubmitAfter = ConstU32<20>;
+}
+
+impl frame_system::offchain::SigningTypes for Runtime {
+	type Public = <Signature as Verify>::Signer;
+	type Signature = Signature;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateSignedTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	/// A transaction signed in the off-chain worker: mortal for a short while, no tip.
+	fn create_signed_transaction<
+		C: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>,
+	>(
+		call: RuntimeCall,
+		public: <Signature as Verify>::Signer,
+		account: AccountId,
+		nonce: Nonce,
+	) -> Option<UncheckedExtrinsic> {
+		use codec::Encode;
+		use sp_runtime::{generic::Era, traits::StaticLookup, SaturatedConversion};
+		let period = BlockHashCount::get().checked_next_power_of_two().map_or(2, |p| p / 2);
+		let current = System::block_number().saturated_into::<u64>().saturating_sub(1);
+		let extension: TxExtension = (
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(Era::mortal(u64::from(period), current)),
+			frame_system::CheckNonce::<Runtime>::from(nonce),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		);
+		let payload = SignedPayload::new(call, extension).ok()?;
+		let signature = payload.using_encoded(|bytes| C::sign(bytes, public))?;
+		let (call, extension, _) = payload.deconstruct();
+		let address = <Runtime as frame_system::Config>::Lookup::unlookup(account);
+		Some(UncheckedExtrinsic::new_signed(call, address, signature, extension))
+	}
 }
 
 impl pallet_attribution::Config for Runtime {
