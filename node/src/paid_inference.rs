@@ -53,6 +53,9 @@ const MAX_CONTRIBUTIONS: usize = 64;
 const INFLUENCE_SCALE: f64 = 1e12;
 /// Longest answer a request can ask for, whatever its `max_output_tokens`.
 const MAX_ANSWER_TOKENS: u32 = 4096;
+/// Attributions run one at a time: each is a forward and backward pass of the dense base, which
+/// would exhaust memory and starve the answers if every answered request ran its own at once.
+static ATTRIBUTION: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 /// An answered request whose attribution is not yet computed.
 #[derive(Clone, Debug, Encode, Decode)]
@@ -345,6 +348,8 @@ fn chat(prompt: &str) -> Prompt {
 /// still settles (the fee is charged, the contributors' share goes to the treasury): the user was
 /// answered.
 async fn attribute(service: InferenceService, store: Arc<SettlementStore>, answer: Answered) {
+	// The semaphore is never closed, so acquiring only waits.
+	let _turn = ATTRIBUTION.acquire().await;
 	let influences = match service
 		.explain(&answer.adapter, answer.prompt.clone(), answer.output.clone(), MAX_CONTRIBUTIONS)
 		.await

@@ -256,3 +256,39 @@ test('a paid answer is attributed and settled by the off-chain worker, every sha
   assert.equal(BigInt(earned.total), paidTo(charlie.address));
   await node.waitFor('the settled request to leave the store', async () => (await node.rpc('inference_pendingSettlements')).length === 0, 60_000);
 });
+
+test('a node restarted between answer and settlement still settles, exactly once', async () => {
+  const { model } = state;
+  assert.ok(state.manifest, 'the training test deployed a version');
+  const records = async () => (await node.rpc('attribution_modelRecords', [model, 0, 10])).total;
+  const settledBefore = await records();
+  const prompt = 'What is gOPEN?';
+  const request = {
+    model, promptHash: blake2AsHex(prompt, 256), maxOutputTokens: 16, maxFee: OPEN, nonce: 8,
+    expiresAt: (await node.bestNumber()) + 100,
+  };
+  const held = await sendInBlock(api, api.tx.feeSplit.requestInference(request), ferdie);
+  assert.equal(held.error, null);
+  const requestId = find(held.events.map(({ event }) => event), 'feeSplit', 'InferenceRequested').data.request.toHex();
+  const ferdieAfterRequest = await total(ferdie.address, held.blockHash);
+
+  // Answered, then the node goes down at once: its attribution had no time to finish.
+  await node.rpc('inference_answerRequest', [{ request: requestId, prompt }]);
+  await api.disconnect();
+  await node.stop();
+  await node.start();
+  api = await connect(node);
+
+  let record;
+  await node.waitFor('the restarted node to settle the request', async () => {
+    record = await node.rpc('attribution_record', [requestId]).catch(() => null);
+    return record !== null;
+  }, 180_000);
+  assert.ok(record.contributions.length >= 1, 'attributed after the restart');
+  // Wait a few more blocks: nothing is settled twice.
+  const at = await node.bestNumber();
+  await node.waitFor('three more blocks', async () => (await node.bestNumber()) >= at + 3, 60_000);
+  assert.equal(await records(), settledBefore + 1);
+  const now = await api.rpc.chain.getBlockHash();
+  assert.equal((await total(ferdie.address, now)) - ferdieAfterRequest, -BigInt(record.fee.fee));
+});

@@ -158,6 +158,24 @@ pub mod pallet {
 	pub type ContributionEarnings<T: Config> =
 		StorageMap<_, Twox64Concat, ContributionId, Earnings<BalanceOf<T>>, ValueQuery>;
 
+	/// Workers a chain starts with (a development chain's demo worker): account, stake, models.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		pub workers: Vec<(T::AccountId, BalanceOf<T>, Vec<ModelId>)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (who, stake, models) in &self.workers {
+				let origin = frame_system::RawOrigin::Signed(who.clone()).into();
+				let registered = Pallet::<T>::register_worker(origin, *stake, models.clone());
+				assert!(registered.is_ok(), "genesis worker: {registered:?}");
+			}
+		}
+	}
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {

@@ -172,6 +172,69 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
+	/// A Datanet at genesis: owner, name, domain, description, schema, minimum stake, and its
+	/// contributions.
+	pub type GenesisDatanet<T> = (
+		<T as frame_system::Config>::AccountId,
+		Vec<u8>,
+		Vec<u8>,
+		Vec<u8>,
+		Vec<u8>,
+		BalanceOf<T>,
+		Vec<GenesisContribution<T>>,
+	);
+	/// A contribution at genesis, accepted by the Datanet's owner: contributor, blake2-256 of the
+	/// content, size, metadata, stake, quality in parts per billion.
+	pub type GenesisContribution<T> =
+		(<T as frame_system::Config>::AccountId, [u8; 32], u32, Vec<u8>, BalanceOf<T>, u32);
+
+	/// Datanets a chain starts with (a development chain's demo data), created, filled and
+	/// curated through the pallet's own calls, so that they hold exactly as if sent later.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		pub datanets: Vec<GenesisDatanet<T>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			let signed = |who: &T::AccountId| -> OriginFor<T> {
+				frame_system::RawOrigin::Signed(who.clone()).into()
+			};
+			for (owner, name, domain, description, schema, min_stake, contributions) in
+				&self.datanets
+			{
+				let datanet = NextDatanetId::<T>::get();
+				let created = Pallet::<T>::create_datanet(
+					signed(owner),
+					name.clone(),
+					domain.clone(),
+					description.clone(),
+					schema.clone(),
+					*min_stake,
+					Vec::new(),
+				);
+				assert!(created.is_ok(), "genesis Datanet {datanet}: {created:?}");
+				for (who, hash, size, metadata, stake, quality) in contributions {
+					let id = NextContributionId::<T>::get();
+					let added = Pallet::<T>::contribute(
+						signed(who),
+						datanet,
+						H256(*hash),
+						*size,
+						metadata.clone(),
+						*stake,
+					);
+					assert!(added.is_ok(), "genesis contribution {id}: {added:?}");
+					let accepted =
+						Pallet::<T>::accept(signed(owner), id, Perbill::from_parts(*quality));
+					assert!(accepted.is_ok(), "genesis contribution {id}: {accepted:?}");
+				}
+			}
+		}
+	}
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {

@@ -163,6 +163,82 @@ pub mod pallet {
 	pub type ModelStakes<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, ModelId, Blake2_128Concat, T::AccountId, BalanceOf<T>>;
 
+	/// A model at genesis: owner, purpose, base model, Datanets, intended use, `R_in`, `R_out`, and
+	/// its versions (the last one is deployed).
+	pub type GenesisModel<T> = (
+		<T as frame_system::Config>::AccountId,
+		Vec<u8>,
+		Vec<u8>,
+		Vec<DatanetId>,
+		Vec<u8>,
+		BalanceOf<T>,
+		BalanceOf<T>,
+		Vec<GenesisVersion>,
+	);
+	/// A version at genesis: adapter hash, base model hash, training-data root, training-data
+	/// count, config hash, and evaluation scores (metric, value in millionths).
+	pub type GenesisVersion = ([u8; 32], [u8; 32], [u8; 32], u32, [u8; 32], Vec<(Vec<u8>, u64)>);
+
+	/// Models a chain starts with (a development chain's demo model): proposed, approved by the
+	/// genesis, trained and deployed through the pallet's own calls. Their governance proposal
+	/// stays open; closing it later changes nothing, as the model is no longer `Proposed`.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		pub models: Vec<GenesisModel<T>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (owner, purpose, base, datanets, intended_use, rate_in, rate_out, versions) in
+				&self.models
+			{
+				let signed =
+					|| -> OriginFor<T> { frame_system::RawOrigin::Signed(owner.clone()).into() };
+				let model = NextModelId::<T>::get();
+				let proposed = Pallet::<T>::propose(
+					signed(),
+					purpose.clone(),
+					base.clone(),
+					datanets.clone(),
+					intended_use.clone(),
+					*rate_in,
+					*rate_out,
+				);
+				assert!(proposed.is_ok(), "genesis model {model}: {proposed:?}");
+				<Pallet<T> as OnModelDecision>::on_model_decision(model, true);
+				let started = Pallet::<T>::start_data_collection(signed(), model)
+					.and_then(|_| Pallet::<T>::start_training(signed(), model));
+				assert!(started.is_ok(), "genesis model {model}: {started:?}");
+				for (adapter, base_hash, root, count, config, scores) in versions {
+					let scores = scores
+						.iter()
+						.map(|(metric, value)| EvalScore {
+							metric: metric.clone().try_into().unwrap_or_default(),
+							value_micros: *value,
+						})
+						.collect();
+					let registered = Pallet::<T>::register_version(
+						signed(),
+						model,
+						H256(*adapter),
+						H256(*base_hash),
+						H256(*root),
+						*count,
+						H256(*config),
+						scores,
+					);
+					assert!(registered.is_ok(), "genesis model {model}: {registered:?}");
+				}
+				if let Some(last) = versions.len().checked_sub(1) {
+					let deployed = Pallet::<T>::deploy(signed(), model, last as VersionId);
+					assert!(deployed.is_ok(), "genesis model {model}: {deployed:?}");
+				}
+			}
+		}
+	}
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
