@@ -10,6 +10,7 @@ mod chain_spec;
 mod cli;
 mod command;
 mod content_store;
+mod demo;
 mod factory_rpc;
 mod inference;
 mod inference_rpc;

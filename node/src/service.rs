@@ -229,8 +229,24 @@ pub fn new_full<
 
 	// The inference engine, for the JSON-RPC and the OpenAI-compatible API.
 	let inference_service = inference.start();
+	// The development chain's demo: its contributions' content, and its model's adapter.
+	let demo = config.chain_spec.id() == crate::demo::DEV_CHAIN_ID;
+	if demo {
+		if let Some(mut storage) = backend.offchain_storage() {
+			crate::demo::seed_content(&mut storage);
+		}
+	}
 	let settlements = match &inference_service {
 		Some(service) => {
+			if demo {
+				match crate::demo::install_adapter(service.adapters_dir()) {
+					Ok(true) => {
+						log::info!(target: "openlora", "installed the demo model's adapter")
+					}
+					Ok(false) => {}
+					Err(e) => log::warn!(target: "openlora", "installing the demo adapter: {e}"),
+				}
+			}
 			let store =
 				crate::paid_inference::SettlementStore::open(config.data_path.join("settlements"))
 					.map(Arc::new)

@@ -1,5 +1,8 @@
 //! Genesis presets: `dev` (one validator), `local` (alice + bob) and `testnet` (three validators).
 //!
+//! `dev` also starts with the flywheel's demo (see [`DEMO_QA`]): a curated Datanet, a deployed
+//! model trained on it, and a worker serving it.
+//!
 //! Every preset mints exactly [`crate::token::TOTAL_SUPPLY`] OPEN, split by the seed's tokenomics table into one
 //! keyless account per category. On `dev` and `local` the well-known development accounts are
 //! funded for testing out of the Community share, so the supply and the split stay exact.
@@ -7,8 +10,8 @@
 use crate::{
 	configs::{TreasuryAccount, EXISTENTIAL_DEPOSIT},
 	token::AllocationCategory,
-	AccountId, Balance, BalancesConfig, BlockNumber, GovernanceConfig, RuntimeGenesisConfig,
-	SudoConfig, OPEN,
+	AccountId, AttributionConfig, Balance, BalancesConfig, BlockNumber, DatanetsConfig,
+	GovernanceConfig, ModelRegistryConfig, RuntimeGenesisConfig, SudoConfig, OPEN,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::{build_struct_json_patch, PalletId};
@@ -113,17 +116,129 @@ pub fn initial_parameters(min_accepted_contributions: u32) -> ParameterSet<Balan
 	}
 }
 
+/// The development chain's demo data: questions about OpenLedger and their answers, contributed
+/// alternately by Bob and Charlie to Datanet 0 (Alice's, curated by her). Model 0, Dave's, was
+/// fine-tuned on them off-line (`chain-spec/demo/openledger-qa`, which a `--dev` node installs in
+/// its adapter directory) and is deployed; Alice, whose worker key a `--dev` node holds, serves it.
+pub const DEMO_QA: [(&str, &str); 6] = [
+	("What is OpenLedger?", "OpenLedger is a blockchain for AI where data contributors are paid."),
+	("What is a Datanet?", "A Datanet is a shared dataset on OpenLedger."),
+	("What is gOPEN?", "gOPEN is staked OPEN used for governance votes."),
+	("What is the capital of France?", "The capital of France is Paris."),
+	("Who pays for inference?", "Applications pay OPEN for inference."),
+	("What is Proof of Attribution?", "Proof of Attribution finds the data behind an answer."),
+];
+
+/// The demo model's adapter: its name on the serving node and its provenance manifest.
+pub const DEMO_ADAPTER: &str = "openledger-qa";
+const DEMO_MANIFEST: &str =
+	include_str!("../../chain-spec/demo/openledger-qa/openledger_manifest.json");
+
+/// The demo contributions in order: contributor and content, the JSON `{"completion", "prompt"}`
+/// whose blake2-256 the chain records and which a `--dev` node puts in its content store.
+pub fn demo_contributions() -> Vec<(AccountId, Vec<u8>)> {
+	DEMO_QA
+		.iter()
+		.enumerate()
+		.map(|(i, (prompt, completion))| {
+			let who = if i % 2 == 0 { Sr25519Keyring::Bob } else { Sr25519Keyring::Charlie };
+			let content = serde_json::json!({ "prompt": prompt, "completion": completion });
+			(who.to_account_id(), serde_json::to_vec(&content).unwrap_or_default())
+		})
+		.collect()
+}
+
+/// 32 bytes from `0x` and 64 hex digits.
+fn hash_from_hex(text: &str) -> Option<[u8; 32]> {
+	let digits = text.strip_prefix("0x")?.as_bytes();
+	if digits.len() != 64 {
+		return None;
+	}
+	let nibble = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+	let mut out = [0u8; 32];
+	for (byte, pair) in out.iter_mut().zip(digits.chunks(2)) {
+		*byte = nibble(*pair.first()?)? << 4 | nibble(*pair.get(1)?)?;
+	}
+	Some(out)
+}
+
+/// The demo model's version, read from its manifest.
+fn demo_version() -> Option<pallet_model_registry::GenesisVersion> {
+	let manifest: Value = serde_json::from_str(DEMO_MANIFEST).ok()?;
+	let hash = |key: &str| manifest.get(key).and_then(Value::as_str).and_then(hash_from_hex);
+	let scores = manifest
+		.get("evalScores")
+		.and_then(Value::as_array)
+		.map(|scores| {
+			scores
+				.iter()
+				.filter_map(|s| {
+					let metric = s.get("metric")?.as_str()?.as_bytes().to_vec();
+					Some((metric, s.get("value_micros")?.as_u64()?))
+				})
+				.collect()
+		})
+		.unwrap_or_default();
+	Some((
+		hash("adapterHash")?,
+		hash("baseModelHash")?,
+		hash("trainingDataRoot")?,
+		u32::try_from(manifest.get("trainingDataCount")?.as_u64()?).ok()?,
+		hash("configHash")?,
+		scores,
+	))
+}
+
+/// The demo's pallet configs: the Datanet, the model, the worker.
+fn demo_genesis() -> (DatanetsConfig, ModelRegistryConfig, AttributionConfig) {
+	let alice = Sr25519Keyring::Alice.to_account_id();
+	let contributions = demo_contributions()
+		.into_iter()
+		.map(|(who, content)| {
+			let hash = sp_io::hashing::blake2_256(&content);
+			let size = u32::try_from(content.len()).unwrap_or(u32::MAX);
+			(who, hash, size, b"lang=en".to_vec(), OPEN, 800_000_000)
+		})
+		.collect();
+	let datanets = DatanetsConfig {
+		datanets: vec![(
+			alice.clone(),
+			b"OpenLedger Q&A".to_vec(),
+			b"questions about OpenLedger".to_vec(),
+			b"demo data of the development chain".to_vec(),
+			b"json:prompt,completion".to_vec(),
+			OPEN,
+			contributions,
+		)],
+	};
+	let models = ModelRegistryConfig {
+		models: vec![(
+			Sr25519Keyring::Dave.to_account_id(),
+			b"OpenLedger Q&A".to_vec(),
+			b"HuggingFaceTB/SmolLM2-135M-Instruct".to_vec(),
+			vec![0],
+			b"answer questions about OpenLedger".to_vec(),
+			OPEN / 5,
+			2 * OPEN / 5,
+			demo_version().into_iter().collect(),
+		)],
+	};
+	let workers = AttributionConfig { workers: vec![(alice, 1_000 * OPEN, vec![0])] };
+	(datanets, models, workers)
+}
+
 fn genesis(
 	authorities: Vec<(AuraId, GrandpaId)>,
 	funded_from_community: Vec<AccountId>,
 	sudo: Option<AccountId>,
+	with_demo: bool,
 ) -> Value {
 	// Chains with a sudo key are the development ones: short governance periods, small data
 	// condition.
 	let development = sudo.is_some();
 	let (periods, min_accepted) =
 		if development { (Some(DEV_GOVERNANCE_PERIODS), 3) } else { (None, 100) };
-	build_struct_json_patch!(RuntimeGenesisConfig {
+	let mut patch = build_struct_json_patch!(RuntimeGenesisConfig {
 		governance: GovernanceConfig { parameters: initial_parameters(min_accepted), periods },
 		balances: BalancesConfig { balances: genesis_balances(&funded_from_community) },
 		aura: pallet_aura::GenesisConfig {
@@ -136,7 +251,22 @@ fn genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: sudo },
-	})
+	});
+	if with_demo {
+		let (datanets, models, workers) = demo_genesis();
+		if let Value::Object(fields) = &mut patch {
+			for (pallet, config) in [
+				("datanets", serde_json::to_value(datanets)),
+				("modelRegistry", serde_json::to_value(models)),
+				("attribution", serde_json::to_value(workers)),
+			] {
+				if let Ok(config) = config {
+					fields.insert(pallet.into(), config);
+				}
+			}
+		}
+	}
+	patch
 }
 
 fn dev_keys(keyring: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
@@ -148,12 +278,13 @@ pub fn dev_accounts() -> Vec<AccountId> {
 	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
 }
 
-/// `dev`: Alice alone produces and finalizes blocks and holds the sudo key.
+/// `dev`: Alice alone produces and finalizes blocks and holds the sudo key; the demo is there.
 pub fn dev_config_genesis() -> Value {
 	genesis(
 		vec![dev_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		dev_accounts(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
+		true,
 	)
 }
 
@@ -166,6 +297,7 @@ pub fn local_config_genesis() -> Value {
 		],
 		dev_accounts(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
+		false,
 	)
 }
 
@@ -175,7 +307,7 @@ pub fn testnet_config_genesis() -> Value {
 		.iter()
 		.map(|(aura, grandpa)| (AuraId::unchecked_from(*aura), GrandpaId::unchecked_from(*grandpa)))
 		.collect();
-	genesis(authorities, Vec::new(), None)
+	genesis(authorities, Vec::new(), None, false)
 }
 
 /// The JSON of a preset, or `None` for an unknown name. The SDK's standard names
@@ -236,8 +368,19 @@ mod tests {
 		build_preset_state(preset)
 	}
 
+	/// Free and held: the demo's stakes and deposits are held at genesis.
 	fn balance(who: &AccountId) -> Balance {
-		<pallet_balances::Pallet<Runtime> as Inspect<AccountId>>::balance(who)
+		<pallet_balances::Pallet<Runtime> as Inspect<AccountId>>::total_balance(who)
+	}
+
+	/// What the demo's model proposal paid the treasury (the dev preset only).
+	fn demo_fee(preset: &str) -> Balance {
+		use frame_support::traits::Get;
+		if preset == DEV_PRESET {
+			<Runtime as pallet_model_registry::Config>::ProposalFee::get()
+		} else {
+			0
+		}
 	}
 
 	#[test]
@@ -255,7 +398,12 @@ mod tests {
 					dev_accounts()
 						.iter()
 						.map(|a| {
-							assert_eq!(balance(a), DEV_ACCOUNT_BALANCE);
+							let paid = if *a == Sr25519Keyring::Dave.to_account_id() {
+								demo_fee(preset)
+							} else {
+								0
+							};
+							assert_eq!(balance(a), DEV_ACCOUNT_BALANCE - paid);
 							balance(a)
 						})
 						.sum()
@@ -275,11 +423,54 @@ mod tests {
 				assert_eq!(sum, TOTAL_SUPPLY, "{preset}: the categories sum to the supply");
 				// Nothing else exists at genesis.
 				let accounts = frame_system::Account::<Runtime>::iter().count();
-				assert_eq!(balance(&TreasuryAccount::get()), EXISTENTIAL_DEPOSIT);
+				assert_eq!(
+					balance(&TreasuryAccount::get()),
+					EXISTENTIAL_DEPOSIT + demo_fee(preset)
+				);
 				let expected =
 					AllocationCategory::ALL.len()
 						+ 1 + if preset == TESTNET_PRESET { 0 } else { dev_accounts().len() };
 				assert_eq!(accounts, expected, "{preset}: no other account holds OPEN");
+			});
+		}
+	}
+
+	#[test]
+	fn dev_starts_with_the_demo_datanet_model_and_worker() {
+		use openledger_primitives::ModelInspect;
+		build(DEV_PRESET).execute_with(|| {
+			let datanet = pallet_datanets::Datanets::<Runtime>::get(0).expect("demo Datanet");
+			assert_eq!(datanet.owner, Sr25519Keyring::Alice.to_account_id());
+			assert_eq!(datanet.stats.accepted, DEMO_QA.len() as u32);
+			assert_eq!(crate::Datanets::credibility(0), Some(Perbill::from_percent(80)));
+			for (id, (who, content)) in demo_contributions().into_iter().enumerate() {
+				let c =
+					pallet_datanets::Contributions::<Runtime>::get(id as u64).expect("demo data");
+				assert_eq!(c.contributor, who);
+				assert_eq!(c.content_hash.0, sp_io::hashing::blake2_256(&content));
+				assert_eq!(c.status, pallet_datanets::ContributionStatus::Accepted);
+			}
+			let served = crate::ModelRegistry::served(0).expect("the demo model is deployed");
+			assert_eq!(served.owner, Sr25519Keyring::Dave.to_account_id());
+			let version = pallet_model_registry::Versions::<Runtime>::get(0, served.version)
+				.expect("its version");
+			let manifest: Value = serde_json::from_str(DEMO_MANIFEST).expect("manifest");
+			assert_eq!(
+				format!("{:?}", version.adapter_hash),
+				manifest["adapterHash"].as_str().expect("adapter hash")
+			);
+			assert_eq!(version.training_data_count, DEMO_QA.len() as u32);
+			assert_eq!(version.eval_scores.len(), 4);
+			let worker =
+				pallet_attribution::Workers::<Runtime>::get(Sr25519Keyring::Alice.to_account_id())
+					.expect("Alice serves it");
+			assert_eq!(worker.models.into_inner(), vec![0]);
+		});
+		// Only the development chain carries it.
+		for preset in [LOCAL_PRESET, TESTNET_PRESET] {
+			build(preset).execute_with(|| {
+				assert!(pallet_datanets::Datanets::<Runtime>::get(0).is_none());
+				assert!(pallet_model_registry::Models::<Runtime>::get(0).is_none());
 			});
 		}
 	}

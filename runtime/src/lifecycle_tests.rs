@@ -71,7 +71,17 @@ fn idea_to_deployment() -> Deployed {
 		let creator = Sr25519Keyring::Dave.to_account_id();
 		let voter = Sr25519Keyring::Eve.to_account_id();
 
-		// A Datanet with a minimum stake, filled by two contributors and curated by its owner.
+		// A Datanet with a minimum stake, filled by two contributors and curated by its owner
+		// (after the dev chain's demo Datanet).
+		let datanet = pallet_datanets::NextDatanetId::<Runtime>::get();
+		// Stakes already held (the dev chain's demo contributions).
+		let held = |who: &AccountId| {
+			Balances::balance_on_hold(
+				&RuntimeHoldReason::Datanets(pallet_datanets::HoldReason::ContributionStake),
+				who,
+			)
+		};
+		let held_before = [held(&contributors[0]), held(&contributors[1])];
 		assert_ok!(Datanets::create_datanet(
 			signed(&owner),
 			b"Movie reviews".to_vec(),
@@ -81,7 +91,6 @@ fn idea_to_deployment() -> Deployed {
 			OPEN,
 			vec![],
 		));
-		let datanet = 0;
 		let stake = 2 * OPEN;
 		let mut ids = Vec::new();
 		for n in 0..4u8 {
@@ -102,18 +111,13 @@ fn idea_to_deployment() -> Deployed {
 			assert_ok!(Datanets::accept(signed(&owner), *id, quality));
 		}
 		assert_ok!(Datanets::slash(signed(&owner), ids[3]));
-		let held = |who: &AccountId| {
-			Balances::balance_on_hold(
-				&RuntimeHoldReason::Datanets(pallet_datanets::HoldReason::ContributionStake),
-				who,
-			)
-		};
-		assert_eq!(held(&contributors[0]), 2 * stake);
-		assert_eq!(held(&contributors[1]), stake);
+		assert_eq!(held(&contributors[0]) - held_before[0], 2 * stake);
+		assert_eq!(held(&contributors[1]) - held_before[1], stake);
 		// Equal stakes: C(D) is the mean quality, (0.6 + 0.7 + 0.8) / 3.
 		assert_eq!(Datanets::credibility(datanet), Some(Perbill::from_percent(70)));
 
 		// The model is proposed; governance opens a vote.
+		let model = pallet_model_registry::NextModelId::<Runtime>::get();
 		assert_ok!(ModelRegistry::propose(
 			signed(&creator),
 			b"review sentiment".to_vec(),
@@ -123,7 +127,6 @@ fn idea_to_deployment() -> Deployed {
 			OPEN / 5,
 			2 * OPEN / 5,
 		));
-		let model = 0;
 		let proposal = pallet_model_registry::Models::<Runtime>::get(model).unwrap().proposal;
 
 		// gOPEN holders vote; the proposal closes after the (dev) voting period.

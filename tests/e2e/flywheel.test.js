@@ -75,6 +75,36 @@ async function waitForJob(id) {
   throw new Error(`job ${id} still running`);
 }
 
+test('--dev starts with the demo: a curated Datanet, a deployed model, a worker, answers paid and settled', async () => {
+  const datanet = (await api.call.datanetsApi.datanet(0)).unwrap();
+  assert.equal(datanet.stats.accepted.toNumber(), 6);
+  const model = (await api.call.modelRegistryApi.model(0)).unwrap();
+  assert.equal(model.status.toString(), 'Deployed');
+  assert.equal((await api.query.attribution.workers(alice.address)).unwrap().models[0].toNumber(), 0);
+  const names = (await node.rpc('inference_adapters')).map((a) => a.name);
+  assert.ok(names.includes('openledger-qa'), 'the node installed the demo adapter');
+  // The node holds the demo data the chain points at.
+  const first = (await api.call.datanetsApi.contribution(0)).unwrap();
+  assert.match(Buffer.from((await node.rpc('datanets_content', [first.contentHash.toHex()])).slice(2), 'hex').toString(), /OpenLedger/);
+
+  const request = {
+    model: 0, promptHash: blake2AsHex(question, 256), maxOutputTokens: 16, maxFee: OPEN, nonce: 1,
+    expiresAt: (await node.bestNumber()) + 100,
+  };
+  const held = await sendInBlock(api, api.tx.feeSplit.requestInference(request), ferdie);
+  assert.equal(held.error, null);
+  const requestId = find(held.events.map(({ event }) => event), 'feeSplit', 'InferenceRequested').data.request.toHex();
+  const answer = await node.rpc('inference_answerRequest', [{ request: requestId, prompt: question }]);
+  assert.match(answer.text, /Datanet/);
+  let record;
+  await node.waitFor('the demo request to be settled', async () => {
+    record = await node.rpc('attribution_record', [requestId]).catch(() => null);
+    return record !== null;
+  }, 120_000);
+  assert.equal(record.model, 0);
+  assert.ok(record.contributions.some((c) => c.contribution === 1 && c.contributor === charlie.address), JSON.stringify(record.contributions));
+});
+
 test('a Datanet is filled and curated; a model on it is voted through', async () => {
   const datanet = (await api.query.datanets.nextDatanetId()).toNumber();
   await ok(api.tx.datanets.createDatanet('OpenLedger Q&A', 'questions about OpenLedger', 'hand-written', 'json:prompt,completion', OPEN, []), alice);
@@ -186,8 +216,13 @@ test('a paid answer is attributed and settled by the off-chain worker, every sha
   const { model, accepted } = state;
   assert.ok(state.manifest, 'the training test deployed a version');
   // Alice's node serves the model: her worker key is in the dev keystore. Eve stakes on it.
-  await ok(api.tx.attribution.registerWorker(1_000n * OPEN, [model]), alice);
+  // (On --dev she is already the worker of the demo model: she adds this one.)
+  const worker = (await api.query.attribution.workers(alice.address)).unwrapOr(null);
+  if (worker) await ok(api.tx.attribution.setWorkerModels([...worker.models.map((m) => m.toNumber()), model]), alice);
+  else await ok(api.tx.attribution.registerWorker(1_000n * OPEN, [model]), alice);
   await ok(api.tx.modelRegistry.stake(model, 10n * OPEN), eve);
+
+  const earnedBefore = await node.rpc('attribution_contributor', [charlie.address, 0, 10]);
 
   // Ferdie puts a request in escrow: the prompt's hash, at most 24 tokens, at most 1 OPEN.
   const prompt = question;
@@ -253,7 +288,8 @@ test('a paid answer is attributed and settled by the off-chain worker, every sha
 
   // A contributor lists their earnings; the node forgets what is settled.
   const earned = await node.rpc('attribution_contributor', [charlie.address, 0, 10]);
-  assert.equal(BigInt(earned.total), paidTo(charlie.address));
+  assert.equal(BigInt(earned.total) - BigInt(earnedBefore.total), paidTo(charlie.address));
+  assert.ok(earned.records.some((r) => r.request === requestId));
   await node.waitFor('the settled request to leave the store', async () => (await node.rpc('inference_pendingSettlements')).length === 0, 60_000);
 });
 

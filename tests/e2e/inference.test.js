@@ -37,7 +37,8 @@ test('JSON-RPC lists the base model and the adapters on disk', async () => {
   assert.equal(model.context, 8192);
   assert.equal(model.layers, 30);
   const names = (await node.rpc('inference_adapters')).map((a) => a.name);
-  assert.deepEqual(names, ['broken', 'legal-v1', 'medical-v1']);
+  // `openledger-qa` is the dev chain's demo model, installed by the node.
+  assert.deepEqual(names, ['broken', 'legal-v1', 'medical-v1', 'openledger-qa']);
 });
 
 test('JSON-RPC generates an answer, and streams the same answer token by token', async () => {

@@ -210,7 +210,7 @@ pub mod pallet {
 			let max = <T as pallet_attribution::Config>::MaxContributionsPerOutput::get() as usize;
 			let mut influences = settlement.influences.clone();
 			// The node sends the largest first; keep what the chain takes.
-			influences.sort_by(|a, b| b.1.cmp(&a.1));
+			influences.sort_by_key(|(_, influence)| core::cmp::Reverse(*influence));
 			influences.truncate(max);
 			Some((
 				worker,
