@@ -48,7 +48,9 @@ for (const line of qa) {
   const hash = await rpc('datanets_putContent', ['0x' + Buffer.from(text).toString('hex')]);
   ids.push(event(await send(api.tx.datanets.contribute(datanet, hash, Buffer.byteLength(text), '', OPEN), bob), 'datanets', 'Contributed').data.contribution.toNumber());
 }
-await Promise.all(ids.map((id) => send(api.tx.datanets.accept(id, 800_000_000), alice)));
+// Alice's decisions go out together, with consecutive nonces.
+const aliceNonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
+await Promise.all(ids.map((id, i) => send(api.tx.datanets.accept(id, 800_000_000), alice, { nonce: aliceNonce + i })));
 const staked = (await api.query.governance.stakes(eve.address)).unwrapOr(null)?.active.toBigInt() ?? 0n;
 if (staked < 1_000n * OPEN) await send(api.tx.governance.stake(1_000n * OPEN), eve);
 const models = [];
