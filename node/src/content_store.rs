@@ -21,6 +21,18 @@ pub fn content_key(hash: &H256) -> Vec<u8> {
 	[b"openledger/datanets/content/".as_slice(), hash.as_bytes()].concat()
 }
 
+/// Stores `data` under its blake2-256 hash in the offchain database; returns the hash.
+pub fn store<S: OffchainStorage>(storage: &mut S, data: &[u8]) -> H256 {
+	let hash = H256(blake2_256(data));
+	storage.set(sp_offchain::STORAGE_PREFIX, &content_key(&hash), data);
+	hash
+}
+
+/// The content with this hash, if the offchain database holds it.
+pub fn load<S: OffchainStorage>(storage: &S, hash: &H256) -> Option<Vec<u8>> {
+	storage.get(sp_offchain::STORAGE_PREFIX, &content_key(hash))
+}
+
 /// JSON-RPC error code for content refused by the store.
 const CONTENT_REFUSED: i32 = 5001;
 
@@ -63,14 +75,13 @@ impl<S: OffchainStorage + 'static> ContentStoreApiServer for ContentStore<S> {
 				data.len()
 			)));
 		}
-		let hash = H256(blake2_256(&data));
-		self.storage().set(sp_offchain::STORAGE_PREFIX, &content_key(&hash), &data);
+		let hash = store(&mut *self.storage(), &data);
 		log::debug!(target: "datanets", "stored {} bytes of content {hash:?}", data.len());
 		Ok(hash)
 	}
 
 	fn content(&self, hash: H256) -> RpcResult<Option<Bytes>> {
-		Ok(self.storage().get(sp_offchain::STORAGE_PREFIX, &content_key(&hash)).map(Bytes))
+		Ok(load(&*self.storage(), &hash).map(Bytes))
 	}
 }
 

@@ -5,9 +5,9 @@
 //! its adapter directory — so that the model answers, is paid for and is attributed from the
 //! first block.
 
-use crate::content_store::content_key;
+use crate::content_store;
 use openledger_runtime::genesis_config_presets::{demo_contributions, DEMO_ADAPTER};
-use sp_core::{offchain::OffchainStorage, H256};
+use sp_core::offchain::OffchainStorage;
 use std::path::Path;
 
 /// The id of the chain that carries the demo.
@@ -58,8 +58,7 @@ pub fn install_adapter(adapters: &Path) -> std::io::Result<bool> {
 /// Puts the demo contributions' content in the content store.
 pub fn seed_content<S: OffchainStorage>(storage: &mut S) {
 	for (_, content) in demo_contributions() {
-		let hash = H256(sp_io::hashing::blake2_256(&content));
-		storage.set(sp_offchain::STORAGE_PREFIX, &content_key(&hash), &content);
+		content_store::store(storage, &content);
 	}
 }
 
@@ -78,7 +77,7 @@ mod tests {
 		let adapter = dir.join(DEMO_ADAPTER);
 		let manifest = Manifest::read(&adapter).unwrap();
 		let weights = hash_file(&adapter.join("adapter_model.safetensors")).unwrap();
-		assert_eq!(manifest.adapter_hash, format!("{:?}", H256(weights)));
+		assert_eq!(manifest.adapter_hash, format!("{:?}", sp_core::H256(weights)));
 		// Trained on exactly the genesis contributions 0..6, by their genesis contributors.
 		let contributions = demo_contributions();
 		assert_eq!(manifest.contributions, (0..contributions.len() as u64).collect::<Vec<_>>());

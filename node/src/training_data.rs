@@ -6,7 +6,7 @@
 //! A contribution's content is a JSON object holding a prompt/completion pair: `{"prompt",
 //! "completion"}` or `{"input", "output"}`.
 
-use crate::{content_store::content_key, model_cmd::Line};
+use crate::{content_store, model_cmd::Line};
 use openledger_runtime::{opaque::Block, Runtime};
 use pallet_datanets::{runtime_api::DatanetsApi, ContributionStatus};
 use pallet_model_registry::{runtime_api::ModelRegistryApi, ModelStatus};
@@ -94,9 +94,7 @@ where
 					if c.status != ContributionStatus::Accepted {
 						continue;
 					}
-					let Some(content) =
-						storage.get(sp_offchain::STORAGE_PREFIX, &content_key(&c.content_hash))
-					else {
+					let Some(content) = content_store::load(&*storage, &c.content_hash) else {
 						missing.push(id);
 						continue;
 					};

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Node, tempDir } from './lib/node.js';
 import { blake2AsHex } from '@polkadot/util-crypto';
-import { connect, freeBalance, keyring, sendInBlock, OPEN } from './lib/chain.js';
+import { connect, findEvent, freeBalance, keyring, sendInBlock, sendOk, OPEN } from './lib/chain.js';
 
 const data = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data');
 const qa = readFileSync(path.join(data, 'openledger-qa.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -46,17 +46,9 @@ after(async () => {
   await node?.cleanup();
 });
 
-async function ok(tx, signer) {
-  const { events, error } = await sendInBlock(api, tx, signer);
-  assert.equal(error, null, `${tx.method.section}.${tx.method.method}: ${JSON.stringify(error)}`);
-  return events.map(({ event }) => event);
-}
-
-function find(events, section, method) {
-  const event = events.find((e) => e.section === section && e.method === method);
-  assert.ok(event, `event ${section}.${method}`);
-  return event;
-}
+/** Sends and asserts success; returns the events of the extrinsic. */
+const ok = (tx, signer) => sendOk(api, tx, signer);
+const find = findEvent;
 
 /** Puts `content` in the node's content store and contributes it to `datanet`. */
 async function contribute(who, datanet, content) {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { stringToU8a, u8aConcat } from '@polkadot/util';
 import { blake2AsHex, encodeAddress } from '@polkadot/util-crypto';
 import { Node } from './lib/node.js';
-import { connect, freeBalance, keyring, sendInBlock, OPEN } from './lib/chain.js';
+import { connect, findEvent, freeBalance, keyring, sendInBlock, sendOk, OPEN } from './lib/chain.js';
 
 let node;
 let api;
@@ -37,17 +37,8 @@ after(async () => {
 });
 
 /** Sends and asserts success; returns the events of the extrinsic. */
-async function ok(tx, signer) {
-  const { events, error } = await sendInBlock(api, tx, signer);
-  assert.equal(error, null, `${tx.method.section}.${tx.method.method} succeeded`);
-  return events.map(({ event }) => event);
-}
-
-function find(events, section, method) {
-  const event = events.find((e) => e.section === section && e.method === method);
-  assert.ok(event, `event ${section}.${method}`);
-  return event;
-}
+const ok = (tx, signer) => sendOk(api, tx, signer);
+const find = findEvent;
 
 test('a Datanet is filled, curated, and a model goes from proposal to deployment', async () => {
   // 1. Alice creates a Datanet that asks 1 OPEN of stake per contribution.

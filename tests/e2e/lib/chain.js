@@ -1,4 +1,5 @@
 // polkadot.js helpers shared by the tests.
+import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
@@ -65,4 +66,18 @@ function send(api, tx, signer, { finalized }) {
       .then((u) => { unsub = u; })
       .catch(reject);
   });
+}
+
+/** Sends `tx` into a block and asserts that it succeeded; resolves with the extrinsic's events. */
+export async function sendOk(api, tx, signer) {
+  const { events, error } = await sendInBlock(api, tx, signer);
+  assert.equal(error, null, `${tx.method.section}.${tx.method.method}: ${JSON.stringify(error)}`);
+  return events.map(({ event }) => event);
+}
+
+/** The event `section.method` among `events`, asserted to be there. */
+export function findEvent(events, section, method) {
+  const event = events.find((e) => e.section === section && e.method === method);
+  assert.ok(event, `event ${section}.${method}`);
+  return event;
 }
