@@ -10,7 +10,11 @@ fn main() {
 fn build_wasm() {
 	use std::path::PathBuf;
 
-	let runtime = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+	// Read when the script runs, not when it is compiled: a build script compiled in another
+	// checkout of this repository (one shared target directory) must still point at this one.
+	let runtime = std::env::var_os("CARGO_MANIFEST_DIR")
+		.map(PathBuf::from)
+		.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
 	let workspace = runtime.parent().unwrap_or(&runtime).to_path_buf();
 	// The WASM is built by a nested cargo that must find this workspace's Cargo.lock, also when
 	// CARGO_TARGET_DIR lies outside the repository (as in CI). Set here, not in a cargo config:

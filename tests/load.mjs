@@ -123,6 +123,14 @@ while (items.some((it) => !it.finalized) && Date.now() < deadline) {
   await sleep(1000);
 }
 const settled = items.filter((it) => it.finalized);
+// How the settlements went on-chain: the off-chain worker's `settleBatch` extrinsics.
+const batches = [];
+for (const number of [...new Set(settled.map((it) => it.settledAt))]) {
+  const events = await (await api.at(await api.rpc.chain.getBlockHash(number))).query.system.events();
+  for (const { event } of events) {
+    if (event.section === 'attribution' && event.method === 'BatchSettled') batches.push(event.data.settled.toNumber());
+  }
+}
 const latency = settled.map((it) => (it.finalized - it.sent) / 1000).sort((a, b) => a - b);
 const pct = (p) => latency[Math.min(latency.length - 1, Math.floor((p / 100) * latency.length))] ?? null;
 const total = (Date.now() - started) / 1000;
@@ -132,10 +140,13 @@ const result = {
   settlements_per_s: settled.length / total,
   latency_s: { p50: pct(50), p90: pct(90), p99: pct(99), max: latency.at(-1) ?? null },
   wall_s: total,
+  settlement_extrinsics: batches.length,
+  largest_batch: Math.max(0, ...batches),
 };
 console.log('\n| requests | settled | answers/s | tokens/s | settlements/s | latency p50 | p90 | p99 | max |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 console.log(`| ${requests} | ${settled.length} | ${result.answers_per_s.toFixed(2)} | ${result.tokens_per_s.toFixed(1)} | ${result.settlements_per_s.toFixed(2)} | ${pct(50)?.toFixed(1)} s | ${pct(90)?.toFixed(1)} s | ${pct(99)?.toFixed(1)} s | ${result.latency_s.max?.toFixed(1)} s |`);
+console.log(`${settled.length} settlements in ${batches.length} settleBatch extrinsics (largest: ${result.largest_batch})`);
 const out = path.join(here, '..', 'bench', 'results');
 mkdirSync(out, { recursive: true });
 writeFileSync(path.join(out, 'flywheel-load.json'), JSON.stringify(result, null, 2) + '\n');

@@ -3,10 +3,19 @@
 //! `POST /v1/chat/completions` (both with `stream: true` as server-sent events), `GET /health`.
 //! The `model` field picks the base model, an adapter, or an ensemble (`a:0.7+b:0.3`).
 //!
+//! Paid inference (OpenLedger extension): a chat completion with `"openledger": {"request":
+//! "0x<id>"}` answers a request the user holds in escrow, or with `"openledger":
+//! {"signed_request": {request, user, signature}}` one the user signed off-chain, which the
+//! node brings on-chain; `messages` is then the one user message whose blake2-256 the request
+//! carries, the answer is capped to what `max_fee` pays for, and the response carries the
+//! answer's record under `openledger` (request id, tokens, output hash). The node attributes and
+//! settles it on-chain afterwards.
+//!
 //! Errors use OpenAI's shape, `{"error": {"message", "type", "param", "code"}}`, with 400 for a
-//! bad request, 404 for an unknown model or path, 413 for a body over 1 MiB, 429 when busy, 503
-//! when inference is off.
+//! bad request, 402 for a paid request the chain would not pay, 404 for an unknown model or
+//! path, 413 for a body over 1 MiB, 429 when busy, 503 when inference is off.
 
+use crate::paid_inference::{AnswerParams, PaidAnswers, PaidGeneration, SignedRequest};
 use bytes::Bytes;
 use futures::{stream, StreamExt};
 use http_body_util::{combinators::BoxBody, BodyExt, Full, Limited, StreamBody};
@@ -24,7 +33,12 @@ use openledger_inference::{
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::{convert::Infallible, net::SocketAddr, time::SystemTime};
+use sp_core::H256;
+use std::{convert::Infallible, net::SocketAddr, sync::Arc, time::SystemTime};
+use tokio::sync::oneshot;
+
+/// Paid answers, where this node serves them.
+type Paid = Option<Arc<dyn PaidAnswers>>;
 
 type Body = BoxBody<Bytes, Infallible>;
 
@@ -32,7 +46,7 @@ type Body = BoxBody<Bytes, Infallible>;
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
 /// Serves the API on `addr` until the node stops.
-pub async fn serve(addr: SocketAddr, service: Option<InferenceService>) {
+pub async fn serve(addr: SocketAddr, service: Option<InferenceService>, paid: Paid) {
 	let listener = match tokio::net::TcpListener::bind(addr).await {
 		Ok(l) => l,
 		Err(e) => {
@@ -43,12 +57,12 @@ pub async fn serve(addr: SocketAddr, service: Option<InferenceService>) {
 	log::info!(target: "openlora", "OpenAI-compatible API on http://{addr}/v1");
 	loop {
 		let Ok((stream, _)) = listener.accept().await else { continue };
-		let service = service.clone();
+		let (service, paid) = (service.clone(), paid.clone());
 		tokio::spawn(async move {
 			let io = hyper_util::rt::TokioIo::new(stream);
 			let handler = hyper::service::service_fn(move |request| {
-				let service = service.clone();
-				async move { Ok::<_, Infallible>(route(request, service).await) }
+				let (service, paid) = (service.clone(), paid.clone());
+				async move { Ok::<_, Infallible>(route(request, service, paid).await) }
 			});
 			let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, handler).await;
 		});
@@ -91,7 +105,11 @@ fn engine_error(e: Error) -> Response<Body> {
 	}
 }
 
-async fn route(request: Request<Incoming>, service: Option<InferenceService>) -> Response<Body> {
+async fn route(
+	request: Request<Incoming>,
+	service: Option<InferenceService>,
+	paid: Paid,
+) -> Response<Body> {
 	let path = request.uri().path().trim_end_matches('/').to_string();
 	let method = request.method().clone();
 	match (method, path.as_str()) {
@@ -115,7 +133,7 @@ async fn route(request: Request<Incoming>, service: Option<InferenceService>) ->
 				}
 			};
 			let chat = path.ends_with("chat/completions");
-			completions(&service, &body, chat).await
+			completions(&service, paid.as_deref(), &body, chat).await
 		}
 		(_, "/health" | "/v1/models" | "/v1/completions" | "/v1/chat/completions") => {
 			error_response(
@@ -195,6 +213,16 @@ struct CompletionBody {
 	/// OpenLedger extension: `{"top_k": k}` adds the k training contributions behind the
 	/// answer (DataInf) to the response (to the last chunk when streaming).
 	attribution: Option<AttributionOption>,
+	/// OpenLedger extension: a paid request (see the module's docs).
+	openledger: Option<PaidOption>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PaidOption {
+	request: Option<H256>,
+	#[serde(alias = "signedRequest")]
+	signed_request: Option<SignedRequest>,
 }
 
 #[derive(Deserialize)]
@@ -236,8 +264,13 @@ fn usage(f: &Finished) -> Value {
 	})
 }
 
-async fn completions(service: &InferenceService, body: &[u8], chat: bool) -> Response<Body> {
-	let body: CompletionBody = match serde_json::from_slice(body) {
+async fn completions(
+	service: &InferenceService,
+	paid: Option<&dyn PaidAnswers>,
+	body: &[u8],
+	chat: bool,
+) -> Response<Body> {
+	let mut body: CompletionBody = match serde_json::from_slice(body) {
 		Ok(b) => b,
 		Err(e) => {
 			return error_response(
@@ -247,6 +280,9 @@ async fn completions(service: &InferenceService, body: &[u8], chat: bool) -> Res
 			)
 		}
 	};
+	if let Some(option) = body.openledger.take() {
+		return paid_completion(paid, body, option, chat).await;
+	}
 	if body.n.is_some_and(|n| n != 1) {
 		return error_response(
 			StatusCode::BAD_REQUEST,
@@ -325,9 +361,55 @@ async fn completions(service: &InferenceService, body: &[u8], chat: bool) -> Res
 		top_k: a.top_k,
 	});
 	if body.stream {
-		stream_response(generation, id, body.model, chat, include_usage, attribute)
+		stream_response(generation, id, body.model, chat, include_usage, attribute, None)
 	} else {
-		whole_response(generation, id, body.model, chat, attribute).await
+		whole_response(generation, id, body.model, chat, attribute, None).await
+	}
+}
+
+/// A chat completion paid for on-chain.
+async fn paid_completion(
+	paid: Option<&dyn PaidAnswers>,
+	body: CompletionBody,
+	option: PaidOption,
+	chat: bool,
+) -> Response<Body> {
+	let bad = |m: &str| error_response(StatusCode::BAD_REQUEST, "invalid_request_error", m);
+	let Some(paid) = paid else {
+		return bad("this node does not answer paid requests");
+	};
+	if !chat {
+		return bad("paid requests go to /v1/chat/completions");
+	}
+	if body.attribution.is_some() {
+		return bad("a paid answer is attributed on-chain: drop `attribution`");
+	}
+	let prompt = match body.messages.as_deref() {
+		Some([message]) if message.role == "user" => message.content.clone(),
+		_ => return bad("a paid request carries one user message: the prompt it was signed for"),
+	};
+	let params = AnswerParams {
+		request: option.request,
+		signed_request: option.signed_request,
+		prompt,
+		temperature: body.temperature.unwrap_or(1.0),
+		seed: body.seed,
+	};
+	let PaidGeneration { generation, answer, adapter } = match paid.start(params).await {
+		Ok(started) => started,
+		Err(e) if e.code() == crate::paid_inference::REQUEST_REFUSED => {
+			return error_response(StatusCode::PAYMENT_REQUIRED, "payment_error", e.message())
+		}
+		Err(e) => {
+			return error_response(StatusCode::BAD_REQUEST, "invalid_request_error", e.message())
+		}
+	};
+	let id = format!("chatcmpl-{}", generation.id);
+	let include_usage = body.stream_options.is_some_and(|o| o.include_usage);
+	if body.stream {
+		stream_response(generation, id, adapter, true, include_usage, None, Some(answer))
+	} else {
+		whole_response(generation, id, adapter, true, None, Some(answer)).await
 	}
 }
 
@@ -337,6 +419,7 @@ async fn whole_response(
 	model: String,
 	chat: bool,
 	attribute: Option<Attribute>,
+	paid_answer: Option<oneshot::Receiver<Value>>,
 ) -> Response<Body> {
 	while let Some(event) = generation.events.next().await {
 		match event {
@@ -363,6 +446,9 @@ async fn whole_response(
 						Err(e) => return engine_error(e),
 					}
 				}
+				if let Some(answer) = paid_answer {
+					body["openledger"] = answer.await.unwrap_or(Value::Null);
+				}
 				return full(StatusCode::OK, body);
 			}
 		}
@@ -379,6 +465,7 @@ fn stream_response(
 	chat: bool,
 	include_usage: bool,
 	attribute: Option<Attribute>,
+	paid_answer: Option<oneshot::Receiver<Value>>,
 ) -> Response<Body> {
 	let created = now();
 	let object = if chat { "chat.completion.chunk" } else { "text_completion" };
@@ -394,55 +481,59 @@ fn stream_response(
 	let mut first = chat.then(|| sse(&chunk(json!({ "role": "assistant", "content": "" }), None)));
 	let events = generation.events;
 	let prompt = generation.prompt;
-	let body = stream::unfold((events, false), move |(mut events, ended)| {
-		let chunk = chunk.clone();
-		let first = first.take();
-		let attribute = attribute.clone();
-		let prompt = prompt.clone();
-		async move {
-			if let Some(first) = first {
-				return Some((vec![first], (events, false)));
-			}
-			if ended {
-				return None;
-			}
-			let out = match events.next().await {
-				Some(Event::Token { text, .. }) if text.is_empty() => vec![],
-				Some(Event::Token { text, .. }) => {
-					vec![sse(&chunk(json!({ "content": text }), None))]
+	let body =
+		stream::unfold((events, false, paid_answer), move |(mut events, ended, mut paid)| {
+			let chunk = chunk.clone();
+			let first = first.take();
+			let attribute = attribute.clone();
+			let prompt = prompt.clone();
+			async move {
+				if let Some(first) = first {
+					return Some((vec![first], (events, false, paid)));
 				}
-				Some(Event::Done(f)) => {
-					let mut last = chunk(json!({}), Some(finish_reason(f.reason)));
-					if include_usage {
-						last["usage"] = usage(&f);
+				if ended {
+					return None;
+				}
+				let out = match events.next().await {
+					Some(Event::Token { text, .. }) if text.is_empty() => vec![],
+					Some(Event::Token { text, .. }) => {
+						vec![sse(&chunk(json!({ "content": text }), None))]
 					}
-					if let Some(attribute) = attribute {
-						last["attribution"] = match attribute.run(prompt, f.tokens.clone()).await {
-							Ok(a) => a,
-							Err(e) => json!({ "error": e.to_string() }),
-						};
+					Some(Event::Done(f)) => {
+						let mut last = chunk(json!({}), Some(finish_reason(f.reason)));
+						if include_usage {
+							last["usage"] = usage(&f);
+						}
+						if let Some(attribute) = attribute {
+							last["attribution"] =
+								match attribute.run(prompt, f.tokens.clone()).await {
+									Ok(a) => a,
+									Err(e) => json!({ "error": e.to_string() }),
+								};
+						}
+						if let Some(answer) = paid.take() {
+							last["openledger"] = answer.await.unwrap_or(Value::Null);
+						}
+						return Some((
+							vec![sse(&last), Bytes::from_static(b"data: [DONE]\n\n")],
+							(events, true, paid),
+						));
 					}
-					return Some((
-						vec![sse(&last), Bytes::from_static(b"data: [DONE]\n\n")],
-						(events, true),
-					));
-				}
-				Some(Event::Failed(e)) => {
-					let error =
-						json!({ "error": { "message": e.to_string(), "type": "server_error" } });
-					return Some((
-						vec![sse(&error), Bytes::from_static(b"data: [DONE]\n\n")],
-						(events, true),
-					));
-				}
-				None => return None,
-			};
-			Some((out, (events, false)))
-		}
-	})
-	.flat_map(|frames| {
-		stream::iter(frames.into_iter().map(|b| Ok::<_, Infallible>(Frame::data(b))))
-	});
+					Some(Event::Failed(e)) => {
+						let error = json!({ "error": { "message": e.to_string(), "type": "server_error" } });
+						return Some((
+							vec![sse(&error), Bytes::from_static(b"data: [DONE]\n\n")],
+							(events, true, paid),
+						));
+					}
+					None => return None,
+				};
+				Some((out, (events, false, paid)))
+			}
+		})
+		.flat_map(|frames| {
+			stream::iter(frames.into_iter().map(|b| Ok::<_, Infallible>(Frame::data(b))))
+		});
 	let mut response = Response::new(BodyExt::boxed(StreamBody::new(body)));
 	let headers = response.headers_mut();
 	headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/event-stream"));

@@ -19,8 +19,8 @@ pub struct FullDeps<C, P, S> {
 	pub offchain_storage: Option<S>,
 	/// The inference engine, if this node serves one.
 	pub inference: Option<openledger_inference::service::InferenceService>,
-	/// Answers to paid requests and their prepared settlements (with `inference`).
-	pub settlements: Option<Arc<crate::paid_inference::SettlementStore>>,
+	/// Paid answers and their settlements (with `inference`).
+	pub paid: Option<crate::paid_inference::PaidInference<C>>,
 }
 
 /// Builds the RPC extensions.
@@ -62,20 +62,20 @@ where
 		content_store::{ContentStore, ContentStoreApiServer},
 		factory_rpc::{ModelFactory, ModelFactoryApiServer},
 		inference_rpc::{Inference, InferenceApiServer},
-		paid_inference::{PaidInference, PaidInferenceApiServer},
+		paid_inference::PaidInferenceApiServer,
 		training_data::{ChainTrainingSource, TrainingSource},
 	};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, offchain_storage, inference, settlements } = deps;
+	let FullDeps { client, pool, offchain_storage, inference, paid } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(InferencePayments::new(client.clone()).into_rpc())?;
-	if let Some(store) = settlements {
-		module.merge(PaidInference::new(client.clone(), inference.clone(), store).into_rpc())?;
+	if let Some(paid) = paid {
+		module.merge(paid.into_rpc())?;
 	}
 	let training_source = offchain_storage.clone().map(|storage| {
 		Arc::new(ChainTrainingSource::new(client, storage)) as Arc<dyn TrainingSource>

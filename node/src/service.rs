@@ -236,7 +236,7 @@ pub fn new_full<
 			crate::demo::seed_content(&mut storage);
 		}
 	}
-	let settlements = match &inference_service {
+	let paid = match &inference_service {
 		Some(service) => {
 			if demo {
 				match crate::demo::install_adapter(service.adapters_dir()) {
@@ -267,7 +267,11 @@ pub fn new_full<
 					),
 				);
 			}
-			Some(store)
+			Some(crate::paid_inference::PaidInference::new(
+				client.clone(),
+				Some(service.clone()),
+				store,
+			))
 		}
 		None => None,
 	};
@@ -284,13 +288,17 @@ pub fn new_full<
 		task_manager.spawn_handle().spawn(
 			"openai-api",
 			Some("inference"),
-			crate::openai::serve(addr, inference_service.clone()),
+			crate::openai::serve(
+				addr,
+				inference_service.clone(),
+				paid.clone().map(|p| Arc::new(p) as Arc<dyn crate::paid_inference::PaidAnswers>),
+			),
 		);
 	}
 
 	let rpc_extensions_builder = {
 		let inference = inference_service.clone();
-		let settlements = settlements.clone();
+		let paid = paid.clone();
 		let client = client.clone();
 		let pool = transaction_pool.clone();
 		let offchain_storage = backend.offchain_storage();
@@ -300,7 +308,7 @@ pub fn new_full<
 				pool: pool.clone(),
 				offchain_storage: offchain_storage.clone(),
 				inference: inference.clone(),
-				settlements: settlements.clone(),
+				paid: paid.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})

@@ -298,6 +298,17 @@ impl_runtime_apis! {
 		) -> pallet_fee_split::RequestId {
 			FeeSplit::signing_digest(&request)
 		}
+
+		fn check_signed_request(
+			request: pallet_fee_split::InferenceRequest<Balance, BlockNumber>,
+			signer: AccountId,
+			signature: Vec<u8>,
+			also_held: Balance,
+		) -> Result<pallet_fee_split::RequestId, sp_runtime::DispatchError> {
+			let signature = <super::Signature as codec::Decode>::decode(&mut &signature[..])
+				.map_err(|_| pallet_fee_split::Error::<Runtime>::BadSignature)?;
+			FeeSplit::check_signed_request(&request, &signer, &signature, also_held)
+		}
 	}
 
 	impl pallet_attribution::runtime_api::AttributionApi<

@@ -6,6 +6,7 @@
 // request is held in escrow, the node answers it, and the node's off-chain worker has the native
 // engine attribute the answer and settles it with Alice's worker key from the dev keystore; every
 // party's balance moves by exactly its share and the record names the data behind the answer.
+// Last, a user who only signs a request off-chain is served through the OpenAI-compatible API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Node, tempDir } from './lib/node.js';
 import { blake2AsHex } from '@polkadot/util-crypto';
+import { u8aToHex } from '@polkadot/util';
 import { connect, findEvent, freeBalance, keyring, sendInBlock, sendOk, OPEN } from './lib/chain.js';
 
 const data = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data');
@@ -319,4 +321,70 @@ test('a node restarted between answer and settlement still settles, exactly once
   assert.equal(await records(), settledBefore + 1);
   const now = await api.rpc.chain.getBlockHash();
   assert.equal((await total(ferdie.address, now)) - ferdieAfterRequest, -BigInt(record.fee.fee));
+});
+
+test('a request signed off-chain and sent to the OpenAI API is answered, brought on-chain and settled by the node', async () => {
+  // Ferdie signs a request for the demo model; he sends no transaction. The node checks it with
+  // the runtime, answers at once, and its off-chain worker puts it in escrow and settles it.
+  const prompt = 'What is OpenLedger?';
+  const request = {
+    model: 0, promptHash: blake2AsHex(prompt, 256), maxOutputTokens: 12, maxFee: OPEN, nonce: 4242,
+    expiresAt: (await node.bestNumber()) + 100,
+  };
+  const digest = (await api.call.feeSplitApi.signingDigest(request)).toU8a();
+  const signed = (who, r = request) => ({
+    request: { ...r, maxFee: r.maxFee.toString() }, user: who.address, signature: u8aToHex(who.sign(digest)),
+  });
+  const chat = (openledger, extra = {}) => fetch(`${node.openaiUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'openledger-qa', messages: [{ role: 'user', content: prompt }], max_tokens: 12, temperature: 0, openledger, ...extra }),
+  });
+
+  // Refused with 402 before any answer: a signature that is not the user's, a user who cannot
+  // pay, a prompt that is not the one signed for.
+  const forged = { ...signed(ferdie), signature: signed(eve).signature };
+  let res = await chat({ signed_request: forged });
+  assert.equal(res.status, 402);
+  assert.match((await res.json()).error.message, /BadSignature/);
+  const pauper = keyring().addFromUri(`//pauper-${Date.now()}`);
+  res = await chat({ signed_request: signed(pauper) });
+  assert.equal(res.status, 402);
+  assert.match((await res.json()).error.message, /InsufficientBalance/);
+  res = await chat({ signed_request: signed(ferdie) }, { messages: [{ role: 'user', content: 'Something else?' }] });
+  assert.equal(res.status, 402);
+  assert.match((await res.json()).error.message, /prompt_hash/);
+
+  const id = (await api.call.feeSplitApi.requestId(ferdie.address, request)).toHex();
+  const before = await api.rpc.chain.getBlockHash();
+  res = await chat({ signed_request: signed(ferdie) });
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  const text = body.choices[0].message.content;
+  assert.ok(text.length > 0);
+  assert.equal(body.model, 'openledger-qa');
+  assert.equal(body.openledger.request, id);
+  assert.equal(body.openledger.outputHash, blake2AsHex(text, 256));
+  assert.ok(body.usage.completion_tokens <= 12);
+  // Answered once.
+  res = await chat({ signed_request: signed(ferdie) });
+  assert.equal(res.status, 402);
+  assert.match((await res.json()).error.message, /already answered/);
+
+  let record;
+  await node.waitFor('the signed request to be settled', async () => {
+    record = await node.rpc('attribution_record', [id]).catch(() => null);
+    return record !== null;
+  }, 120_000);
+  assert.equal(record.user, ferdie.address);
+  assert.equal(record.worker, alice.address);
+  assert.equal(record.outputHash, body.openledger.outputHash);
+  assert.equal(record.tokensOut, body.usage.completion_tokens);
+  assert.ok(record.contributions.length >= 1);
+  const escrow = (await api.call.feeSplitApi.request(id)).unwrap();
+  assert.equal(escrow.signedOffChain.isTrue, true);
+  assert.equal(escrow.status.toString(), 'Settled');
+  // Ferdie paid the fee and nothing else: the node's worker paid for the transactions.
+  const after = await api.rpc.chain.getBlockHash(record.settledAt);
+  assert.equal((await total(ferdie.address, after)) - (await total(ferdie.address, before)), -BigInt(record.fee.fee));
 });

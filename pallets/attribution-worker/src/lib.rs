@@ -12,9 +12,12 @@
 //! 2. finds, in the node's keystore (key type [`KEY_TYPE`], sr25519), the keys of registered,
 //!    bonded workers (inserted with `key insert` or `author_insertKey`; `--dev` inserts Alice's);
 //! 3. fetches the prepared settlements (a SCALE `Vec<PreparedSettlement>`) within a deadline;
-//! 4. for each one still pending in escrow for a model one of its workers serves, submits
-//!    `attribution.settle` signed by that worker (consecutive nonces, so that several go out in
-//!    one run), and remembers when, so that it is not sent again while in the pool.
+//! 4. gathers those still pending in escrow for a model one of its workers serves and submits
+//!    them as one `attribution.settle_batch` per worker, signed by that worker, as many as fit
+//!    in one extrinsic's weight; it remembers when, so that they are not sent again while in the
+//!    pool. A request the user signed off-chain and sent to the node (not yet in escrow) is put
+//!    there first: the worker submits `feeSplit.submitSignedRequest` with the nonce before the
+//!    batch's, so both land in order.
 //!
 //! Safety: the chain refuses a second settlement of a request (`AlreadySettled`) and settles only
 //! pending requests; settled, refunded and expired ones are skipped here, and the node drops them
@@ -57,12 +60,16 @@ pub mod pallet {
 	use super::*;
 	use alloc::{string::String, vec::Vec};
 	use codec::Decode;
+	use frame_support::dispatch::DispatchClass;
 	use frame_support::pallet_prelude::*;
 	use frame_system::{
-		offchain::{Account, AppCrypto, CreateSignedTransaction, Signer, SubmitTransaction},
+		offchain::{
+			Account, AppCrypto, CreateSignedTransaction, Signer, SigningTypes, SubmitTransaction,
+		},
 		pallet_prelude::*,
 	};
 	use openledger_primitives::{InferenceEscrow, ModelInspect};
+	use pallet_attribution::Settlement;
 	use sp_runtime::{
 		offchain::{
 			http,
@@ -89,10 +96,12 @@ pub mod pallet {
 	pub trait Config:
 		frame_system::Config
 		+ pallet_attribution::Config
+		+ pallet_fee_split::Config
 		+ CreateSignedTransaction<pallet_attribution::Call<Self>>
+		+ CreateSignedTransaction<pallet_fee_split::Call<Self>>
 	{
 		/// The key the worker signs settlements with.
-		type WorkerKey: AppCrypto<Self::Public, Self::Signature>;
+		type WorkerKey: AppCrypto<<Self as SigningTypes>::Public, <Self as SigningTypes>::Signature>;
 		/// Most settlements one run submits.
 		#[pallet::constant]
 		type MaxSettlementsPerRun: Get<u32>;
@@ -143,65 +152,124 @@ pub mod pallet {
 			let prepared = Vec::<PreparedSettlement>::decode(&mut &body[..])
 				.map_err(|_| "the node's settlement list does not decode")?;
 
-			// Consecutive nonces per worker, so that several settlements go out in one run.
-			let mut nonces: Vec<(T::AccountId, T::Nonce)> = Vec::new();
-			let mut sent = 0u32;
-			for settlement in prepared {
-				if sent >= T::MaxSettlementsPerRun::get() {
+			// One batch per worker, within the batch limit and one extrinsic's weight.
+			let max_items = T::MaxSettlementsPerRun::get()
+				.min(<T as pallet_attribution::Config>::MaxSettlementsPerBatch::get())
+				as usize;
+			let max_weight = <T as frame_system::Config>::BlockWeights::get()
+				.get(DispatchClass::Normal)
+				.max_extrinsic
+				.unwrap_or_else(|| <T as frame_system::Config>::BlockWeights::get().max_block);
+			let mut batches: Vec<Batch<'_, T>> = Vec::new();
+			let mut taken = 0usize;
+			for prepared in &prepared {
+				if taken >= max_items {
 					break;
 				}
-				let Some(call) = Self::settle_call(&settlement, &workers, now) else { continue };
-				let (worker, call) = call;
-				let nonce = match nonces.iter_mut().find(|(id, _)| *id == worker.id) {
-					Some((_, n)) => n,
+				let Some((worker, item, open)) = Self::settlement(prepared, &workers, now) else {
+					continue;
+				};
+				let weight = pallet_attribution::Pallet::<T>::settlement_weight(&item);
+				let batch = match batches.iter_mut().position(|b| b.worker.id == worker.id) {
+					Some(i) => batches.get_mut(i),
 					None => {
-						let n = frame_system::Pallet::<T>::account_nonce(&worker.id);
-						nonces.push((worker.id.clone(), n));
-						match nonces.last_mut() {
-							Some((_, n)) => n,
-							None => continue,
-						}
+						batches.push(Batch {
+							worker,
+							opens: Vec::new(),
+							items: Vec::new(),
+							weight: Weight::zero(),
+						});
+						batches.last_mut()
 					}
 				};
-				let Some(xt) = T::create_signed_transaction::<T::WorkerKey>(
+				let Some(batch) = batch else { continue };
+				let with_item = batch.weight.saturating_add(weight);
+				if !batch.items.is_empty() && with_item.any_gt(max_weight) {
+					continue;
+				}
+				batch.items.push(item);
+				batch.opens.extend(open);
+				batch.weight = with_item;
+				taken = taken.saturating_add(1);
+			}
+
+			let mut sent = 0u32;
+			for Batch { worker, opens, items, .. } in batches {
+				let mut nonce = frame_system::Pallet::<T>::account_nonce(&worker.id);
+				// Signed requests go into escrow first, then the batch that settles them.
+				for open in opens {
+					let xt = <T as CreateSignedTransaction<pallet_fee_split::Call<T>>>::create_signed_transaction::<T::WorkerKey>(
+						open.into(),
+						worker.public.clone(),
+						worker.id.clone(),
+						nonce,
+					)
+					.ok_or("the worker key could not sign")?;
+					if SubmitTransaction::<T, pallet_fee_split::Call<T>>::submit_transaction(xt)
+						.is_ok()
+					{
+						nonce.saturating_inc();
+					} else {
+						log::warn!(target: "attribution", "a signed request refused by the pool");
+					}
+				}
+				let count = items.len() as u32;
+				let requests: Vec<_> = items.iter().map(|item| item.request).collect();
+				let call = pallet_attribution::Call::settle_batch { settlements: items };
+				let xt = <T as CreateSignedTransaction<pallet_attribution::Call<T>>>::create_signed_transaction::<T::WorkerKey>(
 					call.into(),
 					worker.public.clone(),
 					worker.id.clone(),
-					*nonce,
-				) else {
-					return Err("the worker key could not sign".into());
-				};
+					nonce,
+				)
+				.ok_or("the worker key could not sign")?;
 				if SubmitTransaction::<T, pallet_attribution::Call<T>>::submit_transaction(xt)
 					.is_ok()
 				{
-					nonce.saturating_inc();
-					StorageValueRef::persistent(&sent_key(&settlement)).set(&now);
-					sent = sent.saturating_add(1);
+					for request in &requests {
+						StorageValueRef::persistent(&sent_key(request)).set(&now);
+					}
+					sent = sent.saturating_add(count);
 				} else {
-					log::warn!(target: "attribution", "settlement of {:?} refused by the pool", settlement.request);
+					log::warn!(target: "attribution", "a batch of {count} settlement(s) refused by the pool");
 				}
 			}
 			Ok(sent)
 		}
 
-		/// The `settle` call for a prepared settlement and the worker to sign it, if it is still
-		/// to be settled, by one of `workers`, and was not sent too recently.
-		fn settle_call<'a>(
+		/// A prepared settlement as the chain takes it and the worker to sign it, if it is still
+		/// to be settled, by one of `workers`, and was not sent too recently; with the call that
+		/// puts its request in escrow first when the user signed it off-chain.
+		fn settlement<'a>(
 			settlement: &PreparedSettlement,
 			workers: &'a [Account<T>],
 			now: BlockNumberFor<T>,
-		) -> Option<(&'a Account<T>, pallet_attribution::Call<T>)> {
+		) -> Option<Ready<'a, T>> {
 			if pallet_attribution::Records::<T>::contains_key(settlement.request) {
 				return None;
 			}
-			let pending = <T as pallet_attribution::Config>::Escrow::pending(&settlement.request)?;
+			let (model_id, open) =
+				match <T as pallet_attribution::Config>::Escrow::pending(&settlement.request) {
+					Some(pending) => (pending.model, None),
+					None => {
+						let (request, signer, signature) = Self::signed_request(settlement)?;
+						(
+							request.model,
+							Some(pallet_fee_split::Call::submit_signed_request {
+								request,
+								signer,
+								signature,
+							}),
+						)
+					}
+				};
 			let worker = workers.iter().find(|a| {
 				pallet_attribution::Workers::<T>::get(&a.id)
-					.is_some_and(|w| w.models.contains(&pending.model))
+					.is_some_and(|w| w.models.contains(&model_id))
 			})?;
-			let model = <T as pallet_attribution::Config>::Models::served(pending.model)?;
-			if let Ok(Some(at)) =
-				StorageValueRef::persistent(&sent_key(settlement)).get::<BlockNumberFor<T>>()
+			let model = <T as pallet_attribution::Config>::Models::served(model_id)?;
+			if let Ok(Some(at)) = StorageValueRef::persistent(&sent_key(&settlement.request))
+				.get::<BlockNumberFor<T>>()
 			{
 				if now < at.saturating_add(T::ResubmitAfter::get()) {
 					return None;
@@ -214,7 +282,7 @@ pub mod pallet {
 			influences.truncate(max);
 			Some((
 				worker,
-				pallet_attribution::Call::settle {
+				Settlement {
 					request: settlement.request,
 					tokens_in: settlement.tokens_in,
 					tokens_out: settlement.tokens_out,
@@ -222,12 +290,51 @@ pub mod pallet {
 					influences,
 					stakers_witness: model.stakers,
 				},
+				open,
 			))
+		}
+
+		/// The off-chain signed request of `settlement`, if it has one that is its request and
+		/// that the escrow has never seen (an escrow that knows it has settled, refunded or
+		/// still holds it).
+		fn signed_request(
+			settlement: &PreparedSettlement,
+		) -> Option<(
+			pallet_fee_split::RequestOf<T>,
+			T::AccountId,
+			<T as pallet_fee_split::Config>::Signature,
+		)> {
+			let bytes = settlement.signed_request.as_ref()?;
+			let (request, signer, signature) = <(
+				pallet_fee_split::RequestOf<T>,
+				T::AccountId,
+				<T as pallet_fee_split::Config>::Signature,
+			)>::decode(&mut &bytes[..])
+			.ok()?;
+			if pallet_fee_split::Requests::<T>::contains_key(settlement.request)
+				|| pallet_fee_split::Pallet::<T>::request_id(&signer, &request)
+					!= settlement.request
+			{
+				return None;
+			}
+			Some((request, signer, signature))
 		}
 	}
 
-	fn sent_key(settlement: &PreparedSettlement) -> Vec<u8> {
-		[SENT_PREFIX, settlement.request.as_bytes()].concat()
+	/// A settlement ready to send: the worker to sign it, and the call that puts its request in
+	/// escrow first if the user signed it off-chain.
+	type Ready<'a, T> = (&'a Account<T>, Settlement, Option<pallet_fee_split::Call<T>>);
+
+	/// One worker's share of a run: the signed requests to put in escrow, then the batch.
+	struct Batch<'a, T: Config> {
+		worker: &'a Account<T>,
+		opens: Vec<pallet_fee_split::Call<T>>,
+		items: Vec<Settlement>,
+		weight: Weight,
+	}
+
+	fn sent_key(request: &openledger_primitives::RequestId) -> Vec<u8> {
+		[SENT_PREFIX, request.as_bytes()].concat()
 	}
 
 	/// GETs `url` within the deadline.

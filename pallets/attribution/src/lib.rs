@@ -15,6 +15,9 @@
 //!   [`AttributionRecord`]: model and version, request, tokens, answer hash, fee breakdown,
 //!   contributions with their weights and payments, block. Records are indexed by request, by
 //!   model and by contributor, and each contribution's and contributor's earnings are kept.
+//! - A worker with several answers ready settles them in one `settle_batch`: one signature
+//!   check, one fee payment and one extrinsic's base weight for all of them; each settlement
+//!   succeeds or fails on its own.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -117,6 +120,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxStakersPerModel: Get<u32>;
 
+		/// Most settlements one [`Pallet::settle_batch`] may carry.
+		#[pallet::constant]
+		type MaxSettlementsPerBatch: Get<u32>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -201,6 +208,10 @@ pub mod pallet {
 			fee: BalanceOf<T>,
 			contributions: u32,
 		},
+		/// A settlement of a batch was refused (and left no trace); the others stand.
+		SettlementFailed { request: RequestId, error: DispatchError },
+		/// A worker's batch was processed: `settled` settlements went through, `failed` did not.
+		BatchSettled { worker: T::AccountId, settled: u32, failed: u32 },
 	}
 
 	#[pallet::error]
@@ -243,6 +254,10 @@ pub mod pallet {
 		StakersWitnessTooLow,
 		/// An amount of zero.
 		ZeroAmount,
+		/// A batch with no settlement in it.
+		EmptyBatch,
+		/// More settlements than one batch may carry.
+		TooManySettlements,
 	}
 
 	#[pallet::call]
@@ -362,7 +377,110 @@ pub mod pallet {
 			stakers_witness: u32,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let worker = Workers::<T>::get(&who).ok_or(Error::<T>::NotWorker)?;
+			let settlement = Settlement {
+				request,
+				tokens_in,
+				tokens_out,
+				output_hash,
+				influences,
+				stakers_witness,
+			};
+			Ok(Some(Self::do_settle(&who, &settlement)?).into())
+		}
+
+		/// Slash up to `amount` of a worker's stake to the treasury. Governance only.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::slash_worker())]
+		pub fn slash_worker(
+			origin: OriginFor<T>,
+			worker: T::AccountId,
+			amount: BalanceOf<T>,
+		) -> DispatchResult {
+			T::SlashOrigin::ensure_origin(origin)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let mut info = Workers::<T>::get(&worker).ok_or(Error::<T>::NotWorker)?;
+			let (credit, _) = <T::Currency as BalancedHold<T::AccountId>>::slash(
+				&HoldReason::WorkerStake.into(),
+				&worker,
+				amount.min(info.stake),
+			);
+			let slashed = credit.peek();
+			T::OnSlash::on_unbalanced(credit);
+			info.stake = info.stake.saturating_sub(slashed);
+			Workers::<T>::insert(&worker, info);
+			Self::deposit_event(Event::WorkerSlashed { worker, amount: slashed });
+			Ok(())
+		}
+
+		/// Settle several answered requests at once (see [`Pallet::settle`]). Each settlement is
+		/// applied on its own: one that is refused leaves no trace and is reported in a
+		/// `SettlementFailed` event, the others stand. Weighs what its settlements weigh; it
+		/// saves the per-extrinsic costs (signature, nonce, fee payment, base weight).
+		#[pallet::call_index(7)]
+		#[pallet::weight(Pallet::<T>::settle_batch_weight(settlements))]
+		pub fn settle_batch(
+			origin: OriginFor<T>,
+			settlements: Vec<Settlement>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			ensure!(!settlements.is_empty(), Error::<T>::EmptyBatch);
+			ensure!(
+				settlements.len() <= T::MaxSettlementsPerBatch::get() as usize,
+				Error::<T>::TooManySettlements
+			);
+			let mut used = Weight::zero();
+			let (mut settled, mut failed) = (0u32, 0u32);
+			for settlement in &settlements {
+				match frame_support::storage::with_storage_layer(|| {
+					Self::do_settle(&who, settlement)
+				}) {
+					Ok(weight) => {
+						used = used.saturating_add(weight);
+						settled = settled.saturating_add(1);
+					}
+					Err(error) => {
+						// How far it got before failing is not known: charge it in full.
+						used = used.saturating_add(Self::settlement_weight(settlement));
+						failed = failed.saturating_add(1);
+						Self::deposit_event(Event::SettlementFailed {
+							request: settlement.request,
+							error,
+						});
+					}
+				}
+			}
+			Self::deposit_event(Event::BatchSettled { worker: who, settled, failed });
+			Ok(Some(used).into())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// What [`Pallet::settle`] is charged for `settlement` before it runs.
+		pub fn settlement_weight(settlement: &Settlement) -> Weight {
+			T::WeightInfo::settle(
+				settlement.influences.len().try_into().unwrap_or(u32::MAX),
+				settlement.stakers_witness,
+			)
+		}
+
+		/// What [`Pallet::settle_batch`] is charged before it runs: its settlements' weights.
+		pub fn settle_batch_weight(settlements: &[Settlement]) -> Weight {
+			settlements
+				.iter()
+				.fold(Weight::zero(), |sum, s| sum.saturating_add(Self::settlement_weight(s)))
+		}
+
+		/// Settles one answered request for worker `who`; returns its actual weight.
+		fn do_settle(who: &T::AccountId, settlement: &Settlement) -> Result<Weight, DispatchError> {
+			let Settlement {
+				request,
+				tokens_in,
+				tokens_out,
+				output_hash,
+				ref influences,
+				stakers_witness,
+			} = *settlement;
+			let worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
 			ensure!(worker.unbonding_until.is_none(), Error::<T>::Unbonding);
 			ensure!(worker.stake >= T::MinWorkerStake::get(), Error::<T>::StakeTooLow);
 			ensure!(!Records::<T>::contains_key(request), Error::<T>::AlreadySettled);
@@ -430,7 +548,7 @@ pub mod pallet {
 					version: model.version,
 					request,
 					user: pending.user,
-					worker: who,
+					worker: who.clone(),
 					tokens_in,
 					tokens_out,
 					output_hash,
@@ -439,35 +557,9 @@ pub mod pallet {
 					settled_at: frame_system::Pallet::<T>::block_number(),
 				},
 			);
-			Ok(Some(T::WeightInfo::settle(influences.len() as u32, model.stakers)).into())
+			Ok(T::WeightInfo::settle(influences.len() as u32, model.stakers))
 		}
 
-		/// Slash up to `amount` of a worker's stake to the treasury. Governance only.
-		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::slash_worker())]
-		pub fn slash_worker(
-			origin: OriginFor<T>,
-			worker: T::AccountId,
-			amount: BalanceOf<T>,
-		) -> DispatchResult {
-			T::SlashOrigin::ensure_origin(origin)?;
-			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-			let mut info = Workers::<T>::get(&worker).ok_or(Error::<T>::NotWorker)?;
-			let (credit, _) = <T::Currency as BalancedHold<T::AccountId>>::slash(
-				&HoldReason::WorkerStake.into(),
-				&worker,
-				amount.min(info.stake),
-			);
-			let slashed = credit.peek();
-			T::OnSlash::on_unbalanced(credit);
-			info.stake = info.stake.saturating_sub(slashed);
-			Workers::<T>::insert(&worker, info);
-			Self::deposit_event(Event::WorkerSlashed { worker, amount: slashed });
-			Ok(())
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
 		fn served_models(
 			models: &[ModelId],
 		) -> Result<BoundedVec<ModelId, T::MaxModelsPerWorker>, DispatchError> {

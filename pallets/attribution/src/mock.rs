@@ -198,6 +198,7 @@ impl pallet_attribution::Config for Test {
 	type MaxModelsPerWorker = ConstU32<2>;
 	type MaxContributionsPerOutput = ConstU32<4>;
 	type MaxStakersPerModel = ConstU32<8>;
+	type MaxSettlementsPerBatch = ConstU32<3>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TestModels;

@@ -1,12 +1,12 @@
 use crate::{
 	mock::*, AttributedContribution, ContributionEarnings, ContributorEarnings, Earnings, Error,
-	Event, Records, Workers,
+	Event, Records, Settlement, Workers,
 };
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
 };
-use openledger_primitives::{FeeBreakdown, RequestId};
+use openledger_primitives::{FeeBreakdown, InferenceEscrow, RequestId};
 use pallet_fee_split::InferenceRequest;
 use sp_core::H256;
 use sp_runtime::{DispatchError, Perbill};
@@ -46,6 +46,17 @@ fn settle(
 		influences,
 		1,
 	)
+}
+
+fn batch_item(request: RequestId, influences: Vec<(u64, i128)>) -> Settlement {
+	Settlement {
+		request,
+		tokens_in: 800,
+		tokens_out: 1_200,
+		output_hash: H256::repeat_byte(9),
+		influences,
+		stakers_witness: 1,
+	}
 }
 
 fn free(who: AccountId) -> Balance {
@@ -346,5 +357,115 @@ fn a_model_that_stops_being_served_cannot_be_settled_and_refunds_at_expiry() {
 		let request = request_for(MODEL, 0);
 		unserve(MODEL);
 		assert_noop!(settle(WORKER, request, vec![]), Error::<Test>::ModelNotServed);
+	});
+}
+
+#[test]
+fn a_batch_settles_each_answer_as_settle_would() {
+	// The same two answers, settled one by one and in a batch, leave the same records and pay
+	// the same amounts.
+	let settle_two = |batched: bool| {
+		new_test_ext().execute_with(|| {
+			register(WORKER, vec![MODEL]);
+			add_stake(MODEL, STAKER, 10 * OPEN);
+			let first = request_for(MODEL, 0);
+			let second = request_for(MODEL, 1);
+			if batched {
+				assert_ok!(Attribution::settle_batch(
+					RuntimeOrigin::signed(WORKER),
+					vec![
+						batch_item(first, vec![(10, 3), (11, 1)]),
+						batch_item(second, vec![(11, 5)])
+					],
+				));
+				System::assert_last_event(
+					Event::BatchSettled { worker: WORKER, settled: 2, failed: 0 }.into(),
+				);
+			} else {
+				assert_ok!(settle(WORKER, first, vec![(10, 3), (11, 1)]));
+				assert_ok!(settle(WORKER, second, vec![(11, 5)]));
+			}
+			let records = [Records::<Test>::get(first), Records::<Test>::get(second)];
+			let balances = [USER, OWNER, STAKER, CONTRIBUTOR_A, CONTRIBUTOR_B, TREASURY].map(free);
+			(records, balances, ContributorEarnings::<Test>::get(CONTRIBUTOR_B))
+		})
+	};
+	let (one_by_one, batched) = (settle_two(false), settle_two(true));
+	assert!(one_by_one.0.iter().all(Option::is_some));
+	assert_eq!(one_by_one, batched);
+	assert_eq!(batched.2.outputs, 2);
+}
+
+#[test]
+fn a_refused_settlement_leaves_no_trace_and_the_rest_of_the_batch_stands() {
+	new_test_ext().execute_with(|| {
+		register(WORKER, vec![MODEL]);
+		let good = request_for(MODEL, 0);
+		let bad = request_for(MODEL, 1);
+		let user_before = free(USER);
+		assert_ok!(Attribution::settle_batch(
+			RuntimeOrigin::signed(WORKER),
+			// 20 is in Datanet 1, which MODEL does not train on; 99 does not exist.
+			vec![
+				batch_item(bad, vec![(10, 1), (20, 1)]),
+				batch_item(good, vec![(10, 1)]),
+				batch_item(H256::repeat_byte(1), vec![(99, 1)]),
+			],
+		));
+		assert!(Records::<Test>::get(good).is_some());
+		assert!(Records::<Test>::get(bad).is_none());
+		// Only the good answer was charged (the rest of its 2 OPEN max fee came back); the bad
+		// one's max fee is still held.
+		assert!(<FeeSplit as InferenceEscrow<_, _>>::pending(&bad).is_some());
+		let fee = Records::<Test>::get(good).map(|r| r.breakdown.fee).unwrap_or_default();
+		assert!(fee > 0);
+		assert_eq!(free(USER), user_before + 2 * OPEN - fee);
+		assert_eq!(ContributionEarnings::<Test>::get(10).outputs, 1);
+		System::assert_has_event(
+			Event::SettlementFailed {
+				request: bad,
+				error: Error::<Test>::ContributionNotInModel.into(),
+			}
+			.into(),
+		);
+		System::assert_has_event(
+			Event::SettlementFailed {
+				request: H256::repeat_byte(1),
+				error: Error::<Test>::UnknownRequest.into(),
+			}
+			.into(),
+		);
+		System::assert_last_event(
+			Event::BatchSettled { worker: WORKER, settled: 1, failed: 2 }.into(),
+		);
+		// A settled request in a later batch fails alone: no double settlement.
+		assert_ok!(Attribution::settle_batch(
+			RuntimeOrigin::signed(WORKER),
+			vec![batch_item(good, vec![(10, 1)])],
+		));
+		System::assert_has_event(
+			Event::SettlementFailed { request: good, error: Error::<Test>::AlreadySettled.into() }
+				.into(),
+		);
+		assert_eq!(ContributionEarnings::<Test>::get(10).outputs, 1);
+	});
+}
+
+#[test]
+fn a_batch_is_neither_empty_nor_over_the_limit_and_costs_its_settlements() {
+	new_test_ext().execute_with(|| {
+		register(WORKER, vec![MODEL]);
+		assert_noop!(
+			Attribution::settle_batch(RuntimeOrigin::signed(WORKER), vec![]),
+			Error::<Test>::EmptyBatch
+		);
+		let four: Vec<_> = (0..4).map(|n| batch_item(request_for(MODEL, n), vec![])).collect();
+		assert_noop!(
+			Attribution::settle_batch(RuntimeOrigin::signed(WORKER), four.clone()),
+			Error::<Test>::TooManySettlements
+		);
+		let one = Attribution::settlement_weight(&four[0]);
+		assert_eq!(Attribution::settle_batch_weight(&four[..3]), one.saturating_mul(3));
+		assert!(one.ref_time() > 0);
 	});
 }

@@ -132,3 +132,17 @@ pub struct Earnings<Balance> {
 	/// Answers it contributed to.
 	pub outputs: u64,
 }
+
+/// One answer to settle in a batch: the arguments of `settle`.
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct Settlement {
+	pub request: RequestId,
+	pub tokens_in: u32,
+	pub tokens_out: u32,
+	/// blake2-256 of the answer.
+	pub output_hash: H256,
+	/// (contribution, influence); only positive influence is kept and paid.
+	pub influences: alloc::vec::Vec<(ContributionId, i128)>,
+	/// At least the model's number of stakers (it prices the settlement).
+	pub stakers_witness: u32,
+}

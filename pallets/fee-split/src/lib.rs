@@ -253,6 +253,30 @@ pub mod pallet {
 				|| signature.verify(&[open, digest.as_bytes(), close].concat()[..], signer)
 		}
 
+		/// Whether `submit_signed_request` would take `signer`'s off-chain `request` now, were
+		/// `also_held` more held from the signer first (what a serving node has answered for them
+		/// and not yet brought on-chain). Changes nothing: for the serving node, through the
+		/// runtime API, before it answers a request it has to bring on-chain itself.
+		pub fn check_signed_request(
+			request: &RequestOf<T>,
+			signer: &T::AccountId,
+			signature: &T::Signature,
+			also_held: BalanceOf<T>,
+		) -> Result<RequestId, DispatchError> {
+			frame_support::storage::with_transaction(|| {
+				let checked = (|| {
+					ensure!(Self::signed_by(request, signer, signature), Error::<T>::BadSignature);
+					if !also_held.is_zero() {
+						T::Currency::hold(&HoldReason::InferenceEscrow.into(), signer, also_held)
+							.map_err(|_| Error::<T>::InsufficientBalance)?;
+					}
+					Self::open(signer.clone(), request.clone(), true)?;
+					Ok(Self::request_id(signer, request))
+				})();
+				sp_runtime::TransactionOutcome::Rollback(Ok::<_, DispatchError>(checked))
+			})?
+		}
+
 		/// The price of an answer of a deployed model, at today's rates and platform fee.
 		pub fn quote(
 			model: ModelId,

@@ -23,5 +23,14 @@ sp_api::decl_runtime_apis! {
 		/// The 32 bytes a user signs to request an inference off-chain (bare, or wrapped in
 		/// `<Bytes>`…`</Bytes>` as browser wallets do).
 		fn signing_digest(request: InferenceRequest<Balance, BlockNumber>) -> RequestId;
+		/// Whether `feeSplit.submitSignedRequest` would take `signer`'s off-chain `request` with
+		/// this SCALE-encoded signature now, were `also_held` more held from the signer first;
+		/// its id if so. Changes nothing.
+		fn check_signed_request(
+			request: InferenceRequest<Balance, BlockNumber>,
+			signer: AccountId,
+			signature: alloc::vec::Vec<u8>,
+			also_held: Balance,
+		) -> Result<RequestId, sp_runtime::DispatchError>;
 	}
 }

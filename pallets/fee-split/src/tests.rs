@@ -423,3 +423,43 @@ proptest! {
 		})?;
 	}
 }
+
+#[test]
+fn a_node_checks_a_signed_request_without_changing_anything() {
+	new_test_ext().execute_with(|| {
+		let req = request(2 * OPEN, 9);
+		let digest = FeeSplit::signing_digest(&req);
+		let signature = TestSignature(USER, digest.as_bytes().to_vec());
+		let storage_before = sp_io::storage::root(sp_runtime::StateVersion::V1);
+
+		assert_eq!(
+			FeeSplit::check_signed_request(&req, &USER, &signature, 0),
+			Ok(FeeSplit::request_id(&USER, &req))
+		);
+		let forged = TestSignature(WORKER, digest.as_bytes().to_vec());
+		assert_eq!(
+			FeeSplit::check_signed_request(&req, &USER, &forged, 0),
+			Err(Error::<Test>::BadSignature.into())
+		);
+		// What the node has already answered for this user counts against their balance.
+		let everything = free(USER);
+		assert_eq!(
+			FeeSplit::check_signed_request(&req, &USER, &signature, everything - OPEN),
+			Err(Error::<Test>::InsufficientBalance.into())
+		);
+		assert_eq!(storage_before, sp_io::storage::root(sp_runtime::StateVersion::V1));
+		assert_eq!(held(USER), 0);
+
+		// Once it is in escrow, it would be a duplicate.
+		assert_ok!(FeeSplit::submit_signed_request(
+			RuntimeOrigin::signed(WORKER),
+			req.clone(),
+			USER,
+			signature.clone()
+		));
+		assert_eq!(
+			FeeSplit::check_signed_request(&req, &USER, &signature, 0),
+			Err(Error::<Test>::DuplicateRequest.into())
+		);
+	});
+}

@@ -235,4 +235,8 @@ pub struct PreparedSettlement {
 	pub output_hash: sp_core::H256,
 	/// (contribution, influence), influence in fixed point; only positive ones are paid.
 	pub influences: alloc::vec::Vec<(ContributionId, i128)>,
+	/// For a request the user signed off-chain and sent to the node instead of putting it in
+	/// escrow: the SCALE-encoded arguments `(request, signer, signature)` of
+	/// `feeSplit.submitSignedRequest`, which the worker submits first.
+	pub signed_request: Option<alloc::vec::Vec<u8>>,
 }

@@ -174,6 +174,7 @@ impl pallet_attribution::Config for Runtime {
 	// DataInf's top contributions behind one answer.
 	type MaxContributionsPerOutput = ConstU32<64>;
 	type MaxStakersPerModel = ConstU32<MAX_STAKERS_PER_MODEL>;
+	type MaxSettlementsPerBatch = ConstU32<32>;
 	type WeightInfo = pallet_attribution::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = super::benchmark_helpers::InferenceBenchmarkHelper;

@@ -27,19 +27,22 @@ export async function freeBalance(api, address, at) {
  * Signs and sends `tx`, resolving once its block is FINALIZED with the block hash, the events of
  * the extrinsic, and its dispatch error decoded (`section.name`, or null on success).
  */
-export function sendAndFinalize(api, tx, signer) {
-  return send(api, tx, signer, { finalized: true });
+export function sendAndFinalize(api, tx, signer, options = {}) {
+  return send(api, tx, signer, { ...options, finalized: true });
 }
 
-/** As `sendAndFinalize`, resolving as soon as the extrinsic is in a block of the best chain. */
-export function sendInBlock(api, tx, signer) {
-  return send(api, tx, signer, { finalized: false });
+/**
+ * As `sendAndFinalize`, resolving as soon as the extrinsic is in a block of the best chain.
+ * `options.nonce` sends several from one signer without waiting for blocks.
+ */
+export function sendInBlock(api, tx, signer, options = {}) {
+  return send(api, tx, signer, { ...options, finalized: false });
 }
 
-function send(api, tx, signer, { finalized }) {
+function send(api, tx, signer, { finalized, nonce = -1 }) {
   return new Promise((resolve, reject) => {
     let unsub;
-    tx.signAndSend(signer, (result) => {
+    tx.signAndSend(signer, { nonce }, (result) => {
       const { status, events, dispatchError } = result;
       if (status.isInvalid || status.isDropped || status.isUsurped) {
         unsub?.();
@@ -69,8 +72,8 @@ function send(api, tx, signer, { finalized }) {
 }
 
 /** Sends `tx` into a block and asserts that it succeeded; resolves with the extrinsic's events. */
-export async function sendOk(api, tx, signer) {
-  const { events, error } = await sendInBlock(api, tx, signer);
+export async function sendOk(api, tx, signer, options = {}) {
+  const { events, error } = await sendInBlock(api, tx, signer, options);
   assert.equal(error, null, `${tx.method.section}.${tx.method.method}: ${JSON.stringify(error)}`);
   return events.map(({ event }) => event);
 }
