@@ -55,4 +55,31 @@ pub enum Subcommand {
 
 	/// Db meta columns information.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// The Ethereum JSON-RPC server (pallet-revive-eth-rpc) in front of a node: wallets and
+	/// Ethereum tooling connect to it (`--rpc-port`, default 8545) and it talks to the node at
+	/// `--node-rpc-url` (default ws://127.0.0.1:9944).
+	EthRpc(pallet_revive_eth_rpc::cli::CliCommand),
+}
+
+impl Cli {
+	/// ParityDB stays the default database: RocksDB is compiled in too (the Ethereum RPC
+	/// server's dependencies bring it), and would otherwise become the default and fail to open
+	/// an existing ParityDB base path.
+	pub fn default_to_paritydb(&mut self) {
+		let prefer = |params: &mut sc_cli::DatabaseParams| {
+			params.database.get_or_insert(sc_cli::Database::ParityDb);
+		};
+		prefer(&mut self.run.import_params.database_params);
+		match &mut self.subcommand {
+			Some(Subcommand::CheckBlock(cmd)) => prefer(&mut cmd.import_params.database_params),
+			Some(Subcommand::ImportBlocks(cmd)) => prefer(&mut cmd.import_params.database_params),
+			Some(Subcommand::ExportBlocks(cmd)) => prefer(&mut cmd.database_params),
+			Some(Subcommand::ExportState(cmd)) => prefer(&mut cmd.database_params),
+			Some(Subcommand::PurgeChain(cmd)) => prefer(&mut cmd.database_params),
+			Some(Subcommand::Revert(cmd)) => prefer(&mut cmd.database_params),
+			Some(Subcommand::ChainInfo(cmd)) => prefer(&mut cmd.database_params),
+			_ => {}
+		}
+	}
 }

@@ -52,35 +52,36 @@ macro_rules! with_partial {
 
 /// Parses the command line and runs it.
 pub fn run() -> sc_cli::Result<()> {
-	let cli = Cli::from_args();
+	let mut cli = Cli::from_args();
+	cli.default_to_paritydb();
 
-	match &cli.subcommand {
+	match cli.subcommand.take() {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
 		Some(Subcommand::BuildSpec(cmd)) => {
-			let runner = cli.create_runner(cmd)?;
+			let runner = cli.create_runner(&cmd)?;
 			runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
 		}
-		Some(Subcommand::CheckBlock(cmd)) => with_partial!(cli, cmd, |parts, config| {
+		Some(Subcommand::CheckBlock(cmd)) => with_partial!(cli, &cmd, |parts, config| {
 			let PartialComponents { client, task_manager, import_queue, .. } = parts;
 			Ok((cmd.run(client, import_queue), task_manager))
 		}),
-		Some(Subcommand::ExportBlocks(cmd)) => with_partial!(cli, cmd, |parts, config| {
+		Some(Subcommand::ExportBlocks(cmd)) => with_partial!(cli, &cmd, |parts, config| {
 			let PartialComponents { client, task_manager, .. } = parts;
 			Ok((cmd.run(client, config.database), task_manager))
 		}),
-		Some(Subcommand::ExportState(cmd)) => with_partial!(cli, cmd, |parts, config| {
+		Some(Subcommand::ExportState(cmd)) => with_partial!(cli, &cmd, |parts, config| {
 			let PartialComponents { client, task_manager, .. } = parts;
 			Ok((cmd.run(client, config.chain_spec), task_manager))
 		}),
-		Some(Subcommand::ImportBlocks(cmd)) => with_partial!(cli, cmd, |parts, config| {
+		Some(Subcommand::ImportBlocks(cmd)) => with_partial!(cli, &cmd, |parts, config| {
 			let PartialComponents { client, task_manager, import_queue, .. } = parts;
 			Ok((cmd.run(client, import_queue), task_manager))
 		}),
 		Some(Subcommand::PurgeChain(cmd)) => {
-			let runner = cli.create_runner(cmd)?;
+			let runner = cli.create_runner(&cmd)?;
 			runner.sync_run(|config| cmd.run(config.database))
 		}
-		Some(Subcommand::Revert(cmd)) => with_partial!(cli, cmd, |parts, config| {
+		Some(Subcommand::Revert(cmd)) => with_partial!(cli, &cmd, |parts, config| {
 			let PartialComponents { client, task_manager, backend, .. } = parts;
 			let aux_revert = Box::new(|client, _, blocks| {
 				sc_consensus_grandpa::revert(client, blocks)?;
@@ -89,7 +90,7 @@ pub fn run() -> sc_cli::Result<()> {
 			Ok((cmd.run(client, backend, Some(aux_revert)), task_manager))
 		}),
 		#[cfg(feature = "runtime-benchmarks")]
-		Some(Subcommand::Benchmark(cmd)) => crate::benchmarking::run(&cli, cmd),
+		Some(Subcommand::Benchmark(cmd)) => crate::benchmarking::run(&cli, &cmd),
 		Some(Subcommand::Model(cmd)) => {
 			let result = match cmd {
 				crate::model_cmd::ModelCmd::Train(train) => train.run(),
@@ -98,9 +99,12 @@ pub fn run() -> sc_cli::Result<()> {
 			result.map_err(sc_cli::Error::Input)
 		}
 		Some(Subcommand::ChainInfo(cmd)) => {
-			let runner = cli.create_runner(cmd)?;
+			let runner = cli.create_runner(&cmd)?;
 			runner.sync_run(|config| cmd.run::<openledger_runtime::Block>(&config))
 		}
+		// The Ethereum RPC server sets up its own logger and async runtime.
+		Some(Subcommand::EthRpc(cmd)) => pallet_revive_eth_rpc::cli::run(cmd)
+			.map_err(|error| sc_cli::Error::Application(error.into())),
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
 			let inference = cli.inference.clone();

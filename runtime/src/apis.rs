@@ -1,6 +1,6 @@
 //! The runtime APIs the node and clients call.
 
-use alloc::vec::Vec;
+use alloc::{vec, vec::Vec};
 use frame_support::{
 	genesis_builder_helper::{build_state, get_preset},
 	weights::Weight,
@@ -24,7 +24,14 @@ use super::{
 	System, TransactionPayment, VERSION,
 };
 
-impl_runtime_apis! {
+// The runtime APIs, and pallet-revive's `ReviveApi` (what the Ethereum JSON-RPC server calls:
+// balances, nonces, dry runs, gas estimates, Ethereum blocks and receipts) with them.
+pallet_revive::impl_runtime_apis_plus_revive_traits!(
+	Runtime,
+	Revive,
+	Executive,
+	super::evm::EthExtraImpl,
+
 	impl sp_api::Core<Block> for Runtime {
 		fn version() -> RuntimeVersion {
 			VERSION
@@ -434,4 +441,4 @@ impl_runtime_apis! {
 			crate::genesis_config_presets::preset_names()
 		}
 	}
-}
+);

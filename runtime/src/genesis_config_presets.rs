@@ -11,7 +11,7 @@ use crate::{
 	configs::{TreasuryAccount, EXISTENTIAL_DEPOSIT},
 	token::AllocationCategory,
 	AccountId, AttributionConfig, Balance, BalancesConfig, BlockNumber, DatanetsConfig,
-	GovernanceConfig, ModelRegistryConfig, RuntimeGenesisConfig, SudoConfig, OPEN,
+	GovernanceConfig, ModelRegistryConfig, Runtime, RuntimeGenesisConfig, SudoConfig, OPEN,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::{build_struct_json_patch, PalletId};
@@ -52,8 +52,8 @@ pub const TESTNET_VALIDATORS: [([u8; 32], [u8; 32]); 3] = [
 	),
 ];
 
-/// Decodes 64 hex digits at compile time; a malformed constant fails the build, not the chain.
-const fn hex_bytes(hex: &str) -> [u8; 32] {
+/// Decodes `2 * N` hex digits at compile time; a malformed constant fails the build, not the chain.
+const fn hex_bytes<const N: usize>(hex: &str) -> [u8; N] {
 	const fn nibble(c: u8) -> u8 {
 		match c {
 			b'0'..=b'9' => c - b'0',
@@ -62,10 +62,10 @@ const fn hex_bytes(hex: &str) -> [u8; 32] {
 		}
 	}
 	let bytes = hex.as_bytes();
-	assert!(bytes.len() == 64, "a 32-byte key is 64 hex digits");
-	let mut out = [0u8; 32];
+	assert!(bytes.len() == 2 * N, "two hex digits a byte");
+	let mut out = [0u8; N];
 	let mut i = 0;
-	while i < 32 {
+	while i < N {
 		out[i] = nibble(bytes[2 * i]) << 4 | nibble(bytes[2 * i + 1]);
 		i += 1;
 	}
@@ -77,14 +77,20 @@ pub fn allocation_account(category: AllocationCategory) -> AccountId {
 	PalletId(category.pallet_id()).into_account_truncating()
 }
 
+/// Accounts that their pallet's genesis would otherwise create by minting the existential
+/// deposit on top of the fixed supply: the treasury and pallet-revive's own account.
+pub fn pallet_accounts() -> [AccountId; 2] {
+	[TreasuryAccount::get(), pallet_revive::Pallet::<Runtime>::account_id()]
+}
+
 /// The genesis balances: one account per allocation category, with `funded_from_community`
-/// accounts given `DEV_ACCOUNT_BALANCE` each out of the Community share. The treasury account
-/// gets the existential deposit out of Community too: otherwise the treasury's genesis would mint
-/// it on top of the fixed supply.
+/// accounts given `DEV_ACCOUNT_BALANCE` each out of the Community share. The
+/// [`pallet_accounts`] get the existential deposit out of Community too.
 pub fn genesis_balances(funded_from_community: &[AccountId]) -> Vec<(AccountId, Balance)> {
+	let pallets = pallet_accounts();
 	let dev_total = DEV_ACCOUNT_BALANCE
 		.saturating_mul(funded_from_community.len() as Balance)
-		.saturating_add(EXISTENTIAL_DEPOSIT);
+		.saturating_add(EXISTENTIAL_DEPOSIT.saturating_mul(pallets.len() as Balance));
 	let mut balances: Vec<(AccountId, Balance)> = AllocationCategory::ALL
 		.iter()
 		.map(|category| {
@@ -95,7 +101,7 @@ pub fn genesis_balances(funded_from_community: &[AccountId]) -> Vec<(AccountId, 
 			(allocation_account(*category), amount)
 		})
 		.collect();
-	balances.push((TreasuryAccount::get(), EXISTENTIAL_DEPOSIT));
+	balances.extend(pallets.into_iter().map(|a| (a, EXISTENTIAL_DEPOSIT)));
 	balances.extend(funded_from_community.iter().map(|a| (a.clone(), DEV_ACCOUNT_BALANCE)));
 	balances
 }
@@ -273,9 +279,30 @@ fn dev_keys(keyring: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) 
 	(keyring.public().into(), ed.public().into())
 }
 
-/// The well-known development accounts (Alice … Ferdie and their stashes).
+/// Ethereum development accounts, funded on `dev` and `local` like Alice … Ferdie: the
+/// well-known keys that Ethereum tooling ships as "Alith" and "Baltathar" (secret keys
+/// `0x5fb92d6e98884f76de468fa3f6278f8807c48bebc13595d45af5bdc4da702133` and
+/// `0x8075991ce870b93a8870eca0c0f91913d12f47948ca0fd25b49c6fa7cdbeee8b`; test only).
+pub const DEV_ETH_ADDRESSES: [[u8; 20]; 2] = [
+	hex_bytes("f24ff3a9cf04c71dbc94d0b566f7a27b94566cac"),
+	hex_bytes("3cd0a705a2dc65e5b1e1205896baa2be8a07c6e0"),
+];
+
+/// The account of an Ethereum key: its 20-byte address followed by twelve 0xEE bytes, as
+/// pallet-revive maps Ethereum signers.
+pub fn eth_account(address: [u8; 20]) -> AccountId {
+	let mut bytes = [0xEE; 32];
+	bytes[..20].copy_from_slice(&address);
+	AccountId::new(bytes)
+}
+
+/// The well-known development accounts: Alice … Ferdie and their stashes, then the Ethereum
+/// development accounts.
 pub fn dev_accounts() -> Vec<AccountId> {
-	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
+	Sr25519Keyring::well_known()
+		.map(|k| k.to_account_id())
+		.chain(DEV_ETH_ADDRESSES.into_iter().map(eth_account))
+		.collect()
 }
 
 /// `dev`: Alice alone produces and finalizes blocks and holds the sudo key; the demo is there.
@@ -413,7 +440,8 @@ mod tests {
 					let held = balance(&allocation_account(category));
 					let share = match category {
 						AllocationCategory::Community => {
-							held + dev_funded + balance(&TreasuryAccount::get())
+							held + dev_funded
+								+ pallet_accounts().iter().map(balance).sum::<Balance>()
 						}
 						_ => held,
 					};
@@ -427,9 +455,13 @@ mod tests {
 					balance(&TreasuryAccount::get()),
 					EXISTENTIAL_DEPOSIT + demo_fee(preset)
 				);
-				let expected =
-					AllocationCategory::ALL.len()
-						+ 1 + if preset == TESTNET_PRESET { 0 } else { dev_accounts().len() };
+				assert_eq!(
+					balance(&pallet_revive::Pallet::<Runtime>::account_id()),
+					EXISTENTIAL_DEPOSIT
+				);
+				let expected = AllocationCategory::ALL.len()
+					+ pallet_accounts().len()
+					+ if preset == TESTNET_PRESET { 0 } else { dev_accounts().len() };
 				assert_eq!(accounts, expected, "{preset}: no other account holds OPEN");
 			});
 		}

@@ -18,6 +18,7 @@ use alloc::vec::Vec;
 mod benchmarks;
 pub mod apis;
 pub mod configs;
+pub mod evm;
 pub mod genesis_config_presets;
 pub mod token;
 
@@ -74,7 +75,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	authoring_version: 1,
 	// Bump on every change of the runtime's logic; the node refuses to run a WASM whose spec
 	// version does not match what it expects for native tooling.
-	spec_version: 104,
+	spec_version: 105,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -124,12 +125,16 @@ pub type TxExtension = (
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	// Marks the origin of a transaction that came in as a signed Ethereum transaction, after
+	// every extension that needs a signed origin (encodes to nothing).
+	pallet_revive::evm::tx_extension::SetOrigin<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
 
-/// Unchecked extrinsic type as expected by this runtime.
+/// Unchecked extrinsic type as expected by this runtime: Substrate's, plus Ethereum transactions
+/// (`revive.ethTransact`) that are checked by their Ethereum signature (see [`evm::EthExtraImpl`]).
 pub type UncheckedExtrinsic =
-	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+	pallet_revive::evm::runtime::UncheckedExtrinsic<Address, Signature, evm::EthExtraImpl>;
 /// The payload a user signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
@@ -206,4 +211,9 @@ mod runtime {
 	pub type Attribution = pallet_attribution;
 	#[runtime::pallet_index(25)]
 	pub type AttributionWorker = pallet_attribution_worker;
+
+	// Solidity contracts and Ethereum tooling (EVM bytecode through pallet-revive). The
+	// Ethereum JSON-RPC server finds the pallet by this name.
+	#[runtime::pallet_index(30)]
+	pub type Revive = pallet_revive;
 }

@@ -3,7 +3,9 @@
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmark_helpers;
 mod openledger;
+mod revive;
 pub use openledger::{MAX_CONTENT_SIZE, MAX_STAKERS_PER_MODEL};
+pub use revive::{ChainId, GasScale};
 
 use frame_support::{
 	derive_impl,
@@ -73,6 +75,10 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
+	// Every native account gets its Ethereum address (the last 20 bytes of its keccak-256) on
+	// creation, so that EVM transfers to that address reach it.
+	type OnNewAccount = pallet_revive::AutoMapper<Runtime>;
+	type OnKilledAccount = pallet_revive::AutoMapper<Runtime>;
 }
 
 impl pallet_aura::Config for Runtime {
@@ -128,12 +134,10 @@ parameter_types! {
 }
 
 /// Converts weight to fee: one OPEN per second of reference compute (10^6 units per picosecond),
-/// so that a plain transfer costs on the order of 10^-4 OPEN.
-pub type WeightToFee = ConstantMultiplier<Balance, WeightFeeScale>;
-
-parameter_types! {
-	pub const WeightFeeScale: Balance = 1_000_000;
-}
+/// so that a plain transfer costs on the order of 10^-4 OPEN. Proof size is priced at the same
+/// rate relative to the block's limit, which on this solochain (no PoV) is unbounded, so it never
+/// decides the fee. pallet-revive prices Ethereum gas through this same type.
+pub type WeightToFee = pallet_revive::evm::fees::BlockRatioFee<1_000_000, 1, Runtime, Balance>;
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;

@@ -150,13 +150,19 @@ where
 			frame_system::CheckNonce::<Runtime>::from(nonce),
 			frame_system::CheckWeight::<Runtime>::new(),
 			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::default(),
 			frame_system::WeightReclaim::<Runtime>::new(),
 		);
 		let payload = SignedPayload::new(call, extension).ok()?;
 		let signature = payload.using_encoded(|bytes| C::sign(bytes, public))?;
 		let (call, extension, _) = payload.deconstruct();
 		let address = <Runtime as frame_system::Config>::Lookup::unlookup(account);
-		Some(UncheckedExtrinsic::new_signed(call, address, signature, extension))
+		Some(
+			sp_runtime::generic::UncheckedExtrinsic::new_signed(
+				call, address, signature, extension,
+			)
+			.into(),
+		)
 	}
 }
 
