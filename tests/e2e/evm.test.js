@@ -38,6 +38,7 @@ before(async () => {
   // Archive state, so that eth-rpc can read any block's receipts.
   node = await new Node({ name: 'evm', args: ['--dev', '--state-pruning', 'archive'] }).start();
   api = await connect(node);
+  await node.waitFor('the first blocks', async () => (await node.bestNumber()) >= 2);
   ethRpc = await new EthRpc(node).start();
   provider = new ethers.JsonRpcProvider(ethRpc.url, undefined, { pollingInterval: 500 });
   alith = new ethers.Wallet(DEV_ETH_KEYS.alith, provider);

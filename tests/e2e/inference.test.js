@@ -76,12 +76,20 @@ test('adapters are loaded, used, counted and unloaded', async () => {
   assert.ok(loaded.loadMs >= 0);
   const cached = (await node.rpc('inference_adapters')).filter((a) => a.cached).map((a) => a.name);
   assert.deepEqual(cached, ['legal-v1']);
-  const base = await node.rpc('inference_generate', [{ prompt: 'The ocean is', maxTokens: 8 }]);
-  const tuned = await node.rpc('inference_generate', [{ prompt: 'The ocean is', maxTokens: 8, model: 'legal-v1' }]);
-  const ensemble = await node.rpc('inference_generate', [{ prompt: 'The ocean is', maxTokens: 8, model: 'legal-v1:0.5+medical-v1:0.5' }]);
-  assert.equal(tuned.completionTokens, 8);
+  // A small random adapter may leave one greedy answer as it is (whether it does depends on the
+  // last bits of the float arithmetic, and so on the CPU); over three prompts it changes some.
+  const prompts = ['The ocean is', 'My favourite food is', 'Once upon a time'];
+  const answer = (prompt, model) => node.rpc('inference_generate', [{ prompt, maxTokens: 8, ...(model ? { model } : {}) }]);
+  const changed = [];
+  for (const prompt of prompts) {
+    const base = await answer(prompt);
+    const tuned = await answer(prompt, 'legal-v1');
+    assert.equal(tuned.completionTokens, 8);
+    if (tuned.text !== base.text) changed.push(prompt);
+  }
+  assert.ok(changed.length > 0, 'the adapter changes the answers');
+  const ensemble = await answer('The ocean is', 'legal-v1:0.5+medical-v1:0.5');
   assert.equal(ensemble.completionTokens, 8);
-  assert.notEqual(tuned.text, base.text, 'the adapter changes the answer');
   const [stats] = (await node.rpc('inference_stats')).engines;
   assert.ok(stats.completed >= 5);
   assert.ok(stats.generatedTokens > 0);
