@@ -1,47 +1,24 @@
 //! OpenLoRA, the node's native inference engine: one base model, any number of LoRA adapters,
-//! served together.
+//! served together; ModelFactory's fine-tuning; and DataInf attribution.
 //!
-//! - [`config`]: the model's shape, from GGUF metadata or a Hugging Face `config.json`.
-//! - [`llama`]: the batched llama forward pass with per-segment LoRA (SGMV) over quantized or
-//!   dense base weights.
-//! - [`kv_cache`]: the paged KV cache and attention over its blocks.
-//! - [`adapter`]: PEFT adapters (`adapter_config.json` + `adapter_model.safetensors`), checked.
-//! - [`adapter_store`]: adapters on disk, hot ones in a byte-bounded LRU cache.
-//! - [`sampling`]: greedy, temperature, top-k, top-p, seeds.
-//! - [`engine`]: continuous heterogeneous batching, admission, preemption, streaming.
-//! - [`router`]: several engines and the seed's scheduling rule, with migration.
-//! - [`service`]: the engines on their own thread behind a cloneable async handle.
-//! - [`train`]: LoRA fine-tuning (ModelFactory) through candle's autograd.
-//! - [`evaluate`]: held-out loss, perplexity, ROUGE-L, BLEU.
-//! - [`manifest`]: an adapter's provenance, as a model version registers it on-chain.
-//! - [`datainf`]: Proof of Attribution: DataInf influence over per-example LoRA gradients.
-//! - [`factory`]: a ModelFactory job end to end (train, evaluate, gradients, manifest).
-//! - [`attribution`]: the contributions behind a served adapter's output.
-//! - [`loader`]: a base model and its tokenizer from a GGUF file or a checkpoint directory.
-//! - [`gguf_tokenizer`]: the tokenizer of a GGUF checkpoint, rebuilt from its metadata.
-//! - [`base`]: candle's own quantized llama and the plain single-request loop, the baseline of
-//!   the benchmarks.
-//! - [`models`]: where the default base model lives and how it is checked.
+//! Grouped by concern, each group depending only on those listed before it:
+//! - [`error`], [`config`] (the model's shape), [`rng`] (a seedable stream): shared by all.
+//! - [`lora`]: PEFT adapters, the adapter store, the LoRA parameters being trained.
+//! - [`model`]: the llama forward pass with per-segment LoRA (SGMV), the paged KV cache, loading a
+//!   base model and its tokenizer, the differentiable model, candle's baseline.
+//! - [`attribution`]: Proof of Attribution (OpenLedger whitepaper §2.2): DataInf influence over
+//!   per-example LoRA gradients, and the explainer of a served adapter's output.
+//! - [`serving`]: continuous batching, the scheduler across engines, sampling, the async service.
+//! - [`training`]: ModelFactory (OpenLedger whitepaper §3.1): the training loop, the optimizer,
+//!   checkpoints, held-out evaluation, the provenance manifest, a job end to end.
 
-pub mod adapter;
-pub mod adapter_store;
 pub mod attribution;
-pub mod base;
 pub mod config;
-pub mod datainf;
-pub mod engine;
 pub mod error;
-pub mod evaluate;
-pub mod factory;
-pub mod gguf_tokenizer;
-pub mod kv_cache;
-pub mod llama;
-pub mod loader;
-pub mod manifest;
-pub mod models;
-pub mod router;
-pub mod sampling;
-pub mod service;
-pub mod train;
+pub mod lora;
+pub mod model;
+pub mod rng;
+pub mod serving;
+pub mod training;
 
 pub use error::{Error, Result};

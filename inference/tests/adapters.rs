@@ -6,11 +6,11 @@ mod common;
 use candle_core::{Device, Tensor};
 use common::*;
 use openledger_inference::{
-	adapter::{
+	lora::adapter::{
 		save_peft, synthetic_weights, LoraAdapter, PeftConfig, PeftWeights, Projection,
 		CONFIG_FILE, WEIGHTS_FILE,
 	},
-	adapter_store::AdapterStore,
+	lora::store::AdapterStore,
 	Error,
 };
 

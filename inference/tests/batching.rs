@@ -6,11 +6,11 @@ mod common;
 
 use common::*;
 use openledger_inference::{
-	adapter_store::AdapterStore,
-	engine::{EngineConfig, Event, FinishReason, Finished, Request},
-	kv_cache::{blocks_for, BlockAllocator, KvCache},
-	llama::{AdapterSet, Chunk, Llama, Precision},
-	sampling::SamplingParams,
+	lora::store::AdapterStore,
+	model::kv_cache::{blocks_for, BlockAllocator, KvCache},
+	model::llama::{AdapterSet, Chunk, Llama, Precision},
+	serving::engine::{EngineConfig, Event, FinishReason, Finished, Request},
+	serving::sampling::SamplingParams,
 };
 use std::sync::mpsc;
 
@@ -294,7 +294,7 @@ fn eight_bit_weights_take_less_memory_and_stay_close() {
 
 #[test]
 fn the_router_spreads_requests_by_the_rule_and_migrates_preempted_ones() {
-	use openledger_inference::router::Router;
+	use openledger_inference::serving::router::Router;
 	let root = temp_dir("router");
 	write_adapters(&root, 3);
 	let per_block = KvCache::bytes_per_token(&config()) * 4;
@@ -335,4 +335,62 @@ fn the_router_spreads_requests_by_the_rule_and_migrates_preempted_ones() {
 	for (i, rx) in receivers.into_iter().enumerate() {
 		assert_eq!(collect(rx).0.tokens, alone[i].tokens, "request {i}");
 	}
+}
+
+#[test]
+fn absurd_max_tokens_are_refused_not_overflowed() {
+	use openledger_inference::serving::router::Router;
+	let root = temp_dir("absurd");
+	write_adapters(&root, 1);
+	let mut engine = engine(&root, EngineConfig::default(), Precision::F32);
+	let (tx, _rx) = mpsc::channel();
+	let err = engine.submit(request("hi", None, greedy(usize::MAX)), tx.clone()).unwrap_err();
+	assert!(err.to_string().contains("exceeds the context"), "{err}");
+	// The router sizes a request before any engine sees it.
+	let mut router = Router::new(vec![engine]).unwrap();
+	let err = router.submit(request("hi", None, greedy(usize::MAX)), tx).unwrap_err();
+	assert!(err.to_string().contains("exceeds the context"), "{err}");
+}
+
+#[test]
+fn a_panic_while_serving_one_request_fails_that_request_only() {
+	let root = temp_dir("panic");
+	write_adapters(&root, 2);
+	let alone: Vec<(Finished, String)> = ["first", "second"]
+		.iter()
+		.map(|p| {
+			let mut e = engine(&root, EngineConfig::default(), Precision::F32);
+			let (tx, rx) = mpsc::channel();
+			e.submit(request(p, Some("a0"), greedy(6)), tx).unwrap();
+			e.run_until_idle().unwrap();
+			collect(rx)
+		})
+		.collect();
+
+	let mut engine = engine(&root, EngineConfig::default(), Precision::F32);
+	let (tx1, rx1) = mpsc::channel();
+	let (tx2, rx2) = mpsc::channel();
+	engine.submit(request("first", Some("a0"), greedy(6)), tx1).unwrap();
+	// A listener that panics from its second token on: a panic inside the engine's step, every
+	// time that request is served.
+	let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+	let bad = openledger_inference::serving::engine::Listener::new(move |event| {
+		if matches!(event, Event::Token { .. })
+			&& seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 1
+		{
+			panic!("a listener that panics");
+		}
+		true
+	});
+	engine.submit(request("poison", Some("a1"), greedy(6)), bad).unwrap();
+	engine.submit(request("second", Some("a0"), greedy(6)), tx2).unwrap();
+	engine.run_until_idle().unwrap();
+	// The others got exactly what they get alone; the engine still serves.
+	assert_eq!(collect(rx1).1, alone[0].1);
+	assert_eq!(collect(rx2).1, alone[1].1);
+	assert_eq!(engine.stats().failed, 1);
+	let (tx, rx) = mpsc::channel();
+	engine.submit(request("after", None, greedy(3)), tx).unwrap();
+	engine.run_until_idle().unwrap();
+	assert_eq!(collect(rx).0.completion_tokens, 3);
 }

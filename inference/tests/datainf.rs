@@ -6,10 +6,17 @@ mod common;
 
 use common::*;
 use openledger_inference::{
-	datainf::{auc, example_gradient, pearson, spearman, GradientStore, DEFAULT_DAMPING},
-	llama::Precision,
-	sampling::SplitMix64,
-	train::{train, Example, LoraConfig, Progress, TrainConfig, Trainable},
+	attribution::datainf::{
+		auc, example_gradient, pearson, spearman, GradientStore, DEFAULT_DAMPING,
+	},
+	lora::params::LoraConfig,
+	model::llama::Precision,
+	model::trainable::Example,
+	model::trainable::Trainable,
+	rng::SplitMix64,
+	training::train::train,
+	training::train::Progress,
+	training::train::TrainConfig,
 };
 
 fn quiet(_: &Progress) {}
@@ -97,7 +104,7 @@ fn the_gradient_store_round_trips_and_refuses_a_corrupt_file() {
 	for (a, b) in back.datainf(&v).unwrap().iter().zip(store.datainf(&v).unwrap()) {
 		assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} vs {b}");
 	}
-	let file = dir.join(openledger_inference::datainf::GRADIENTS_FILE);
+	let file = dir.join(openledger_inference::attribution::datainf::GRADIENTS_FILE);
 	let bytes = std::fs::read(&file).unwrap();
 	std::fs::write(&file, &bytes[..bytes.len() / 3]).unwrap();
 	assert!(GradientStore::load(&dir).unwrap_err().to_string().contains("corrupt"));

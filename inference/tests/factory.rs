@@ -5,12 +5,16 @@ mod common;
 
 use common::*;
 use openledger_inference::{
-	adapter::LoraAdapter,
-	datainf::{example_gradient, GradientStore},
-	factory::{run, Job},
-	llama::Precision,
-	manifest::{training_data_root, Manifest},
-	train::{Example, LoraConfig, LoraParams, TrainConfig, Trainable},
+	attribution::datainf::{example_gradient, GradientStore},
+	lora::adapter::LoraAdapter,
+	lora::params::LoraConfig,
+	lora::params::LoraParams,
+	model::llama::Precision,
+	model::trainable::Example,
+	model::trainable::Trainable,
+	training::job::{run, Job},
+	training::manifest::{training_data_root, Manifest},
+	training::train::TrainConfig,
 };
 
 fn pairs(items: &[(&str, &str)], first_id: u64) -> Vec<Example> {

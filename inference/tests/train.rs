@@ -6,13 +6,18 @@ mod common;
 
 use common::*;
 use openledger_inference::{
-	adapter::{save_peft, LoraAdapter},
-	adapter_store::AdapterStore,
-	engine::{EngineConfig, Event, Request},
-	kv_cache::{blocks_for, KvCache},
-	llama::{Chunk, Precision},
-	sampling::SamplingParams,
-	train::{train, Example, LoraConfig, Progress, TrainConfig, Trainable},
+	lora::adapter::{save_peft, LoraAdapter},
+	lora::params::LoraConfig,
+	lora::store::AdapterStore,
+	model::kv_cache::{blocks_for, KvCache},
+	model::llama::{Chunk, Precision},
+	model::trainable::Example,
+	model::trainable::Trainable,
+	serving::engine::{EngineConfig, Event, Request},
+	serving::sampling::SamplingParams,
+	training::train::train,
+	training::train::Progress,
+	training::train::TrainConfig,
 };
 use std::sync::{mpsc, Arc};
 
@@ -96,7 +101,7 @@ fn fine_tuning_learns_and_the_engine_serves_what_it_learned() {
 	let root = temp_dir("learned");
 	let (peft, weights) = trained.lora.to_peft(&model.config, &config(40).lora).unwrap();
 	save_peft(&root.join("capitals"), &peft, &weights).unwrap();
-	let mut engine = openledger_inference::engine::Engine::new(
+	let mut engine = openledger_inference::serving::engine::Engine::new(
 		model.clone(),
 		tokenizer(),
 		vec![EOS],
@@ -126,7 +131,7 @@ fn fine_tuning_learns_and_the_engine_serves_what_it_learned() {
 #[test]
 fn training_is_deterministic_and_resumes_exactly() {
 	let model = model(Precision::F32);
-	let flat = |t: &openledger_inference::train::Trained| -> Vec<f32> {
+	let flat = |t: &openledger_inference::training::train::Trained| -> Vec<f32> {
 		t.lora
 			.vars()
 			.iter()

@@ -11,7 +11,7 @@ pub struct Cli {
 	pub run: RunCmd,
 
 	#[clap(flatten)]
-	pub inference: crate::inference::InferenceArgs,
+	pub inference: crate::serving::args::InferenceArgs,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -51,7 +51,7 @@ pub enum Subcommand {
 	/// ModelFactory: fine-tune a LoRA adapter on contributions (`model train`), or show the
 	/// contributions behind an output (`model explain`).
 	#[command(subcommand)]
-	Model(crate::model_cmd::ModelCmd),
+	Model(crate::factory::command::ModelCmd),
 
 	/// Db meta columns information.
 	ChainInfo(sc_cli::ChainInfoCmd),

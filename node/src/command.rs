@@ -93,8 +93,8 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::Benchmark(cmd)) => crate::benchmarking::run(&cli, &cmd),
 		Some(Subcommand::Model(cmd)) => {
 			let result = match cmd {
-				crate::model_cmd::ModelCmd::Train(train) => train.run(),
-				crate::model_cmd::ModelCmd::Explain(explain) => explain.run(),
+				crate::factory::command::ModelCmd::Train(train) => train.run(),
+				crate::factory::command::ModelCmd::Explain(explain) => explain.run(),
 			};
 			result.map_err(sc_cli::Error::Input)
 		}

@@ -65,7 +65,7 @@ pub fn seed_content<S: OffchainStorage>(storage: &mut S) {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use openledger_inference::manifest::{hash_file, Manifest};
+	use openledger_inference::training::manifest::{hash_file, Manifest};
 
 	#[test]
 	fn the_shipped_adapter_is_the_one_the_genesis_registers() {

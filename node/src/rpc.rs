@@ -17,10 +17,8 @@ pub struct FullDeps<C, P, S> {
 	pub pool: Arc<P>,
 	/// The offchain database, home of the Datanets content store (absent on light setups).
 	pub offchain_storage: Option<S>,
-	/// The inference engine, if this node serves one.
-	pub inference: Option<openledger_inference::service::InferenceService>,
-	/// Paid answers and their settlements (with `inference`).
-	pub paid: Option<crate::paid_inference::PaidInference<C>>,
+	/// The engine and paid inference, if this node serves them.
+	pub inference: crate::serving::InferenceSide,
 }
 
 /// Builds the RPC extensions.
@@ -58,18 +56,23 @@ where
 	S: sp_core::offchain::OffchainStorage + 'static,
 {
 	use crate::{
-		attribution_rpc::{InferencePayments, InferencePaymentsApiServer},
 		content_store::{ContentStore, ContentStoreApiServer},
-		factory_rpc::{ModelFactory, ModelFactoryApiServer},
-		inference_rpc::{Inference, InferenceApiServer},
-		paid_inference::PaidInferenceApiServer,
-		training_data::{ChainTrainingSource, TrainingSource},
+		factory::{
+			rpc::{ModelFactory, ModelFactoryApiServer},
+			training_data::{ChainTrainingSource, TrainingSource},
+		},
+		paid::{
+			payments_rpc::{InferencePayments, InferencePaymentsApiServer},
+			rpc::PaidInferenceApiServer,
+		},
+		serving::rpc::{Inference, InferenceApiServer},
 	};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, offchain_storage, inference, paid } = deps;
+	let FullDeps { client, pool, offchain_storage, inference } = deps;
+	let crate::serving::InferenceSide { service: inference, paid } = inference;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;

@@ -144,7 +144,7 @@ pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
-	inference: crate::inference::InferenceArgs,
+	inference: crate::serving::args::InferenceArgs,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -227,78 +227,17 @@ pub fn new_full<
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
 
-	// The inference engine, for the JSON-RPC and the OpenAI-compatible API.
-	let inference_service = inference.start();
-	// The development chain's demo: its contributions' content, and its model's adapter.
-	let demo = config.chain_spec.id() == crate::demo::DEV_CHAIN_ID;
-	if demo {
-		if let Some(mut storage) = backend.offchain_storage() {
-			crate::demo::seed_content(&mut storage);
-		}
-	}
-	let paid = match &inference_service {
-		Some(service) => {
-			if demo {
-				match crate::demo::install_adapter(service.adapters_dir()) {
-					Ok(true) => {
-						log::info!(target: "openlora", "installed the demo model's adapter")
-					}
-					Ok(false) => {}
-					Err(e) => log::warn!(target: "openlora", "installing the demo adapter: {e}"),
-				}
-			}
-			let store =
-				crate::paid_inference::SettlementStore::open(config.data_path.join("settlements"))
-					.map(Arc::new)
-					.map_err(|e| ServiceError::Other(format!("the settlement store: {e}")))?;
-			task_manager.spawn_handle().spawn(
-				"attribution-resume",
-				Some("inference"),
-				crate::paid_inference::resume(service.clone(), store.clone()),
-			);
-			if let Some(storage) = backend.offchain_storage() {
-				task_manager.spawn_handle().spawn(
-					"settlement-endpoint",
-					Some("inference"),
-					crate::paid_inference::serve_settlements(
-						client.clone(),
-						storage,
-						store.clone(),
-					),
-				);
-			}
-			Some(crate::paid_inference::PaidInference::new(
-				client.clone(),
-				Some(service.clone()),
-				store,
-			))
-		}
-		None => None,
-	};
-	// On development chains the worker key is the dev account's, like its session keys.
-	if let Some(seed) = &config.dev_key_seed {
-		sp_keystore::Keystore::sr25519_generate_new(
-			&*keystore_container.keystore(),
-			pallet_attribution_worker::KEY_TYPE,
-			Some(seed),
-		)
-		.map_err(|e| ServiceError::Other(format!("inserting the dev worker key: {e}")))?;
-	}
-	if let Some(addr) = inference.openai_addr() {
-		task_manager.spawn_handle().spawn(
-			"openai-api",
-			Some("inference"),
-			crate::openai::serve(
-				addr,
-				inference_service.clone(),
-				paid.clone().map(|p| Arc::new(p) as Arc<dyn crate::paid_inference::PaidAnswers>),
-			),
-		);
-	}
+	// The engine, paid inference and its settlement, the demo: the inference side.
+	let inference = crate::serving::start(
+		&inference,
+		&config,
+		client.clone(),
+		&backend,
+		keystore_container.keystore(),
+		&task_manager,
+	)?;
 
 	let rpc_extensions_builder = {
-		let inference = inference_service.clone();
-		let paid = paid.clone();
 		let client = client.clone();
 		let pool = transaction_pool.clone();
 		let offchain_storage = backend.offchain_storage();
@@ -308,7 +247,6 @@ pub fn new_full<
 				pool: pool.clone(),
 				offchain_storage: offchain_storage.clone(),
 				inference: inference.clone(),
-				paid: paid.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})

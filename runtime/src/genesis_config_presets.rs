@@ -3,9 +3,10 @@
 //! `dev` also starts with the flywheel's demo (see [`DEMO_QA`]): a curated Datanet, a deployed
 //! model trained on it, and a worker serving it.
 //!
-//! Every preset mints exactly [`crate::token::TOTAL_SUPPLY`] OPEN, split by the seed's tokenomics table into one
-//! keyless account per category. On `dev` and `local` the well-known development accounts are
-//! funded for testing out of the Community share, so the supply and the split stay exact.
+//! Every preset mints exactly [`crate::token::TOTAL_SUPPLY`] OPEN, split by the tokenomics table of
+//! the OpenLedger whitepaper (§5.1, Table 2) into one keyless account per category. On `dev` and
+//! `local` the well-known development accounts are funded for testing out of the Community share,
+//! so the supply and the split stay exact.
 
 use crate::{
 	configs::{TreasuryAccount, EXISTENTIAL_DEPOSIT},
@@ -110,9 +111,9 @@ pub fn genesis_balances(funded_from_community: &[AccountId]) -> Vec<(AccountId, 
 /// minutes, so that a proposal is decided while one watches.
 pub const DEV_GOVERNANCE_PERIODS: (BlockNumber, BlockNumber) = (10, 20);
 
-/// The protocol parameters every chain starts with: the seed's example fee split (70% model
-/// owner, 10% stakers, 20% contributors) and flat platform fee of 0.5 OPEN, and the data
-/// condition a model's Datanets must meet before training.
+/// The protocol parameters every chain starts with: the fee split of the OpenLedger whitepaper's
+/// worked example (§2.2.4; 70% model owner, 10% stakers, 20% contributors) and its flat platform
+/// fee of 0.5 OPEN, and the data condition a model's Datanets must meet before training.
 pub fn initial_parameters(min_accepted_contributions: u32) -> ParameterSet<Balance> {
 	ParameterSet {
 		fee_split: FeeSplit::default(),

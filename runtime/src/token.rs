@@ -1,4 +1,5 @@
-//! The OPEN token: its units and the genesis allocation of the seed's tokenomics table.
+//! The OPEN token: its units and the genesis allocation of the OpenLedger whitepaper's tokenomics
+//! table (§5.1, Table 2).
 
 use sp_runtime::Permill;
 
@@ -20,7 +21,8 @@ pub const MICRO_OPEN: Balance = MILLI_OPEN / 1_000;
 /// The whole supply, minted once at genesis and never again.
 pub const TOTAL_SUPPLY: Balance = 1_000_000_000 * OPEN;
 
-/// A category of the genesis allocation (seed, "Tokenomics of OPEN Token").
+/// A category of the genesis allocation (OpenLedger whitepaper §5.1, Table 2, "Tokenomics of OPEN
+/// Token").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AllocationCategory {
 	Community,

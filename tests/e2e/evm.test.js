@@ -168,7 +168,8 @@ test('a Solidity contract compiled by solc is deployed, called, and reads the mo
   const address = await jar.getAddress();
   assert.ok((await provider.getCode(address)).length > 2, 'the contract has code');
 
-  // The demo model's price for the seed's example (800 tokens in, 1,200 out), as the chain quotes it.
+  // The demo model's price for the OpenLedger whitepaper's worked example (§2.2.4: 800 tokens in,
+  // 1,200 out), as the chain quotes it.
   const quote = (await api.call.feeSplitApi.quote(0, 800, 1200)).unwrap();
   assert.equal(await jar.price(0, 800, 1200), quote.total.toBigInt());
   await assert.rejects(jar.price(99, 1, 1), /model not deployed/);

@@ -284,7 +284,7 @@ test('a paid answer is attributed and settled by the off-chain worker, every sha
   const earned = await node.rpc('attribution_contributor', [charlie.address, 0, 10]);
   assert.equal(BigInt(earned.total) - BigInt(earnedBefore.total), paidTo(charlie.address));
   assert.ok(earned.records.some((r) => r.request === requestId));
-  await node.waitFor('the settled request to leave the store', async () => (await node.rpc('inference_pendingSettlements')).length === 0, 60_000);
+  await node.waitFor('the settled request to leave the store', async () => (await node.rpc('inference_pendingSettlements')).total === 0, 60_000);
 });
 
 test('a node restarted between answer and settlement still settles, exactly once', async () => {

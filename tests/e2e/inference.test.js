@@ -115,6 +115,15 @@ test('JSON-RPC turns bad requests away with clear errors', async () => {
   await refuse('inference_generate', [{ prompt: 'hi', messages: question }], -32602, /exactly one/);
   await refuse('inference_generate', [{ prompt: 'hi', model: 'broken' }], 5202, /corrupt/);
   await refuse('inference_loadAdapter', ['../../etc'], -32602, /adapter name/);
+  // max_tokens = 2^64 − 1, sent as the exact integer (a JavaScript number would round it): refused
+  // as a bad request, where it used to overflow the engine's admission arithmetic and stop it.
+  const absurd = await fetch(node.httpUrl, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: '{"jsonrpc":"2.0","id":1,"method":"inference_generate","params":[{"prompt":"hi","maxTokens":18446744073709551615}]}',
+  });
+  const absurdError = (await absurd.json()).error;
+  assert.equal(absurdError?.code, -32602, JSON.stringify(absurdError));
+  assert.match(absurdError.message, /exceeds the context/);
   // Still serving.
   const ok = await node.rpc('inference_generate', [{ prompt: 'hi', maxTokens: 2 }]);
   assert.equal(ok.completionTokens, 2);
@@ -189,6 +198,12 @@ test('the OpenAI-compatible API answers bad requests with OpenAI errors', async 
   });
   assert.equal(huge.status, 413);
   assert.equal((await fetch(`${node.openaiUrl}/nowhere`)).status, 404);
+  const absurd = await fetch(`${node.openaiUrl}/completions`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: '{"model": "legal-v1", "prompt": "Hello", "max_tokens": 18446744073709551615}',
+  });
+  assert.equal(absurd.status, 400);
+  assert.match((await absurd.json()).error.message, /exceeds the context/);
   // The node is still up and serving.
   const ok = await openai.completions.create({ model: 'legal-v1', prompt: 'Hello', max_tokens: 2 });
   assert.equal(ok.usage.completion_tokens, 2);

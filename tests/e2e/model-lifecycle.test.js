@@ -184,7 +184,8 @@ test('a user pays for an answer; the fee is split to the unit among treasury, ow
   let events = await ok(api.tx.attribution.registerWorker(1_000n * OPEN, [modelId]), ferdie);
   find(events, 'attribution', 'WorkerRegistered');
 
-  // The price is known before asking: the seed's example, 800 tokens in, 1200 out.
+  // The price is known before asking: the OpenLedger whitepaper's worked example (§2.2.4), 800
+  // tokens in, 1200 out.
   const quote = await node.rpc('fees_quote', [modelId, 800, 1200]);
   assert.deepEqual(quote, { usage: `${640n * milli}`, platform: `${500n * milli}`, total: `${1140n * milli}` });
   assert.equal((await api.call.feeSplitApi.quote(modelId, 800, 1200)).unwrap().total.toBigInt(), 1140n * milli);

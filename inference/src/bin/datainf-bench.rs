@@ -11,18 +11,22 @@
 //!   backward passes would take hours on a CPU.)
 
 use openledger_inference::{
-	adapter::Projection,
-	datainf::{example_gradient, GradientBlock, GradientStore},
-	llama::Precision,
-	loader, models,
-	sampling::SplitMix64,
-	train::{Example, LoraConfig, LoraParams, Trainable},
+	attribution::datainf::{example_gradient, GradientBlock, GradientStore},
+	lora::adapter::Projection,
+	lora::params::LoraConfig,
+	lora::params::LoraParams,
+	model::default_model,
+	model::llama::Precision,
+	model::loader,
+	model::trainable::Example,
+	model::trainable::Trainable,
+	rng::SplitMix64,
 };
 use serde_json::json;
 use std::time::Instant;
 
 fn main() {
-	let path = models::default_model_path();
+	let path = default_model::default_model_path();
 	let model = loader::load(&path, Precision::Native).expect("base model");
 	let config = model.model.config.clone();
 	let lora_config =
@@ -32,12 +36,11 @@ fn main() {
 	let trainable = Trainable::new(&model.model).expect("dense base");
 	let dense_s = started.elapsed().as_secs_f64();
 	let prompt = model
-		.tokenizer
-		.encode(loader::chatml(&[("user".into(), "What is the capital of France?".into())]), false)
+		.chat
+		.conversation(&[("user".into(), "What is the capital of France?".into())])
 		.expect("tokens");
 	let answer = model.tokenizer.encode("The capital of France is Paris.", false).expect("tokens");
-	let example =
-		Example { id: 1, prompt: prompt.get_ids().to_vec(), completion: answer.get_ids().to_vec() };
+	let example = Example { id: 1, prompt, completion: answer.get_ids().to_vec() };
 	example_gradient(&trainable, &lora, &example, None).expect("warm-up");
 	let runs = 3;
 	let started = Instant::now();
@@ -91,7 +94,7 @@ fn main() {
 		rows.push(json!({ "contributions": n, "datainf_ms": datainf_ms, "gradient_dot_ms": dot_ms, "store_mib": mib }));
 	}
 	let report = json!({
-		"model": models::DEFAULT_MODEL_FILE,
+		"model": default_model::DEFAULT_MODEL_FILE,
 		"lora": { "rank": 8, "targets": ["q_proj", "v_proj"], "blocks": layout.len(), "parameters": full_dims },
 		"example_gradient_ms": gradient_ms,
 		"storage_mib_per_1000": { "exact": per_1000_exact, "sketched": per_1000_sketch, "sketch_per_block": sketch },

@@ -18,14 +18,14 @@
 //! kernels for quantized weights are chosen at compile time.
 
 use openledger_inference::{
-	adapter::{save_peft, synthetic_weights, LoraAdapter, PeftConfig, Projection},
-	adapter_store::AdapterStore,
-	base::BaseModel,
-	engine::{Engine, EngineConfig, Event, Finished, Request},
-	llama::Precision,
-	loader::{self, LoadedModel},
-	models,
-	sampling::SamplingParams,
+	lora::adapter::{save_peft, synthetic_weights, LoraAdapter, PeftConfig, Projection},
+	lora::store::AdapterStore,
+	model::baseline::BaseModel,
+	model::default_model,
+	model::llama::Precision,
+	model::loader::{self, LoadedModel},
+	serving::engine::{Engine, EngineConfig, Event, Finished, Request},
+	serving::sampling::SamplingParams,
 };
 use serde_json::{json, Value};
 use std::{
@@ -182,7 +182,7 @@ fn main() {
 	let o = options();
 	let run =
 		|section: &str| o.only.as_deref().is_none_or(|only| only.split(',').any(|s| s == section));
-	let path = models::default_model_path();
+	let path = default_model::default_model_path();
 	let mut report = serde_json::Map::new();
 	let threads = rayon::current_num_threads();
 	println!(
@@ -190,7 +190,7 @@ fn main() {
 		path.display(),
 		if o.quick { ", quick" } else { "" }
 	);
-	report.insert("model".into(), json!(models::DEFAULT_MODEL_FILE));
+	report.insert("model".into(), json!(default_model::DEFAULT_MODEL_FILE));
 	report.insert("threads".into(), json!(threads));
 	report.insert("answer_tokens".into(), json!(o.tokens));
 
@@ -344,7 +344,7 @@ fn main() {
 	}
 
 	// Perplexity on held-out text.
-	let text_path = models::models_dir().join("eval/chatterbot-en.txt");
+	let text_path = default_model::models_dir().join("eval/chatterbot-en.txt");
 	if run("perplexity") {
 		match std::fs::read_to_string(&text_path) {
 			Ok(text) => {

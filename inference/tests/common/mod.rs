@@ -4,11 +4,11 @@
 #![allow(dead_code)]
 
 use openledger_inference::{
-	adapter::{save_peft, synthetic_weights, PeftConfig, Projection},
-	adapter_store::AdapterStore,
 	config::{ModelConfig, RopeStyle},
-	engine::{Engine, EngineConfig},
-	llama::{Llama, Precision},
+	lora::adapter::{save_peft, synthetic_weights, PeftConfig, Projection},
+	lora::store::AdapterStore,
+	model::llama::{Llama, Precision},
+	serving::engine::{Engine, EngineConfig},
 };
 use std::{collections::HashMap, path::PathBuf, sync::Arc};
 use tokenizers::{decoders::fuse::Fuse, models::wordlevel::WordLevel, Tokenizer};

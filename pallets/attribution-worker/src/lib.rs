@@ -1,7 +1,7 @@
 //! # Attribution worker
 //!
-//! The off-chain side of Proof of Attribution (seed 2.2.4): on a node that serves inference, the
-//! off-chain worker settles the requests that node has answered.
+//! The off-chain side of Proof of Attribution (OpenLedger whitepaper §2.2.4): on a node that
+//! serves inference, the off-chain worker settles the requests that node has answered.
 //!
 //! The WASM runtime never runs the model. The node answers a paid request with its native engine,
 //! computes the DataInf attribution of the answer, and keeps a [`PreparedSettlement`] on disk
@@ -11,30 +11,61 @@
 //! 1. reads that URL (a node that serves nothing has none: the worker does nothing);
 //! 2. finds, in the node's keystore (key type [`KEY_TYPE`], sr25519), the keys of registered,
 //!    bonded workers (inserted with `key insert` or `author_insertKey`; `--dev` inserts Alice's);
-//! 3. fetches the prepared settlements (a SCALE `Vec<PreparedSettlement>`) within a deadline;
-//! 4. gathers those still pending in escrow for a model one of its workers serves and submits
-//!    them as one `attribution.settle_batch` per worker, signed by that worker, as many as fit
-//!    in one extrinsic's weight; it remembers when, so that they are not sent again while in the
-//!    pool. A request the user signed off-chain and sent to the node (not yet in escrow) is put
-//!    there first: the worker submits `feeSplit.submitSignedRequest` with the nonce before the
-//!    batch's, so both land in order.
+//! 3. makes a fresh challenge ([`Pallet::challenge`]) and fetches, within a deadline,
+//!    `{url}`[`SETTLEMENTS_PATH`]`?challenge=<the challenge in 64 lowercase hex digits>`: a SCALE
+//!    [`SettlementFeed`], the prepared settlements with the node's signatures over them;
+//! 4. keeps the workers the feed is signed by: an entry of `feed.signatures` with the worker's
+//!    sr25519 public key and a valid signature over [`feed_digest`]`(challenge, settlements)`;
+//! 5. gathers the settlements still pending in escrow for a model one of those workers serves
+//!    and submits them as one `attribution.settle_batch` per worker, signed by that worker, as
+//!    many as fit in one extrinsic's weight; it remembers when, so that they are not sent again
+//!    while in the pool. A request the user signed off-chain and sent to the node (not yet in
+//!    escrow) is put there first: the worker submits `feeSplit.submitSignedRequest` with the
+//!    nonce before the batch's, so both land in order.
+//!
+//! The feed is authenticated because its URL is not: it sits in offchain storage that any local
+//! RPC caller may overwrite (`offchain_localStorageSet`), and a worker signs whatever it submits.
+//! Only the node, which holds the worker keys, can sign a feed, and a fresh challenge per run
+//! means a feed captured earlier cannot be served again. A feed signed by nobody the worker
+//! knows settles nothing.
 //!
 //! Safety: the chain refuses a second settlement of a request (`AlreadySettled`) and settles only
 //! pending requests; settled, refunded and expired ones are skipped here, and the node drops them
 //! from its store. A settlement not included after [`Config::ResubmitAfter`] blocks is sent again;
 //! one that never is (a node down past the request's expiry) is refunded to the user in full by
-//! the fee pallet. Prepared settlements survive a node restart on disk.
+//! the fee pallet. Prepared settlements survive a node restart on disk. The "sent" marks are one
+//! bounded list in persistent offchain storage ([`SENT_MARKS_KEY`], at most [`MAX_SENT_MARKS`]),
+//! pruned of marks older than [`Config::ResubmitAfter`] on every run.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
-pub use openledger_primitives::{PreparedSettlement, SETTLEMENTS_PATH, SETTLEMENT_ENDPOINT_KEY};
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use openledger_primitives::{
+	feed_digest, PreparedSettlement, SettlementFeed, SETTLEMENTS_PATH, SETTLEMENT_ENDPOINT_KEY,
+};
 pub use pallet::*;
 use sp_core::crypto::KeyTypeId;
 
 /// Key type of worker keys in the node's keystore.
 pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"attr");
+
+/// Domain tag of the worker's feed challenges.
+pub const CHALLENGE_CONTEXT: &[u8; 25] = b"openledger/feed-challenge";
+
+/// Persistent offchain key of the "submitted at block" marks: one SCALE
+/// `Vec<(RequestId, BlockNumber)>`, oldest first.
+pub const SENT_MARKS_KEY: &[u8] = b"openledger/attribution-worker/sent-marks";
+
+/// Most "sent" marks kept. A mark matters for [`Config::ResubmitAfter`] blocks, and a run sends
+/// at most [`Config::MaxSettlementsPerRun`], so far fewer are live; the cap bounds the value
+/// whatever happens (forks, a misconfigured runtime). The oldest go first.
+pub const MAX_SENT_MARKS: usize = 1024;
 
 /// The worker key: sr25519, so that a worker's account is the account of its key.
 pub mod crypto {
@@ -58,8 +89,8 @@ pub mod crypto {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use alloc::{string::String, vec::Vec};
-	use codec::Decode;
+	use alloc::{collections::BTreeSet, string::String, vec::Vec};
+	use codec::{Decode, DecodeAll, Encode};
 	use frame_support::dispatch::DispatchClass;
 	use frame_support::pallet_prelude::*;
 	use frame_system::{
@@ -68,8 +99,9 @@ pub mod pallet {
 		},
 		pallet_prelude::*,
 	};
-	use openledger_primitives::{InferenceEscrow, ModelInspect};
+	use openledger_primitives::{InferenceEscrow, ModelInspect, RequestId};
 	use pallet_attribution::Settlement;
+	use sp_core::{hexdisplay::HexDisplay, sr25519};
 	use sp_runtime::{
 		offchain::{
 			http,
@@ -78,16 +110,15 @@ pub mod pallet {
 			Duration, StorageKind,
 		},
 		traits::Saturating,
+		RuntimeAppPublic,
 	};
 
 	/// How long fetching the prepared settlements may take.
 	const FETCH_DEADLINE_MS: u64 = 5_000;
-	/// Largest list of prepared settlements read from the node.
+	/// Largest settlement feed read from the node.
 	const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 	/// Guards against two runs (overlapping blocks) submitting the same settlements.
 	const LOCK_KEY: &[u8] = b"openledger/attribution-worker/lock";
-	/// Prefix of "submitted at block" marks, one per request.
-	const SENT_PREFIX: &[u8] = b"openledger/attribution-worker/sent/";
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -122,7 +153,8 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// One run: submits what the node has prepared and this node's workers may settle.
+		/// One run: submits what the node has prepared, signed for, and this node's workers may
+		/// settle.
 		pub fn submit_prepared(now: BlockNumberFor<T>) -> Result<u32, String> {
 			let Some(url) = sp_io::offchain::local_storage_get(
 				StorageKind::PERSISTENT,
@@ -147,10 +179,40 @@ pub mod pallet {
 				);
 			let Ok(_guard) = lock.try_lock() else { return Ok(0) };
 
+			// Pruned on every run, whether or not anything is sent, so that the list only holds
+			// marks that still suppress a resubmission.
+			let mut marks = Self::sent_marks(now);
+
 			let url = String::from_utf8(url).map_err(|_| "the endpoint is not UTF-8")?;
-			let body = fetch(&alloc::format!("{url}{SETTLEMENTS_PATH}"))?;
-			let prepared = Vec::<PreparedSettlement>::decode(&mut &body[..])
-				.map_err(|_| "the node's settlement list does not decode")?;
+			let challenge = Self::challenge(now);
+			let body = fetch(&alloc::format!(
+				"{url}{SETTLEMENTS_PATH}?challenge={}",
+				HexDisplay::from(&challenge)
+			))?;
+			let feed = SettlementFeed::decode_all(&mut body.as_slice())
+				.map_err(|_| "the node's settlement feed does not decode")?;
+
+			// Whoever wrote the URL chose this feed: only a worker that signed it vouches for it.
+			let digest = feed_digest(&challenge, &feed.settlements);
+			let workers: Vec<Account<T>> = workers
+				.into_iter()
+				.filter(|worker| {
+					let signed = Self::signed_by(&feed, &digest, worker);
+					if !signed {
+						log::warn!(
+							target: "attribution",
+							"the settlement feed is not signed by worker {:?}: none of its settlements are submitted",
+							worker.id,
+						);
+					}
+					signed
+				})
+				.collect();
+			if workers.is_empty() {
+				return Ok(0);
+			}
+			let recently_sent: BTreeSet<RequestId> =
+				marks.iter().map(|(request, _)| *request).collect();
 
 			// One batch per worker, within the batch limit and one extrinsic's weight.
 			let max_items = T::MaxSettlementsPerRun::get()
@@ -162,11 +224,14 @@ pub mod pallet {
 				.unwrap_or_else(|| <T as frame_system::Config>::BlockWeights::get().max_block);
 			let mut batches: Vec<Batch<'_, T>> = Vec::new();
 			let mut taken = 0usize;
-			for prepared in &prepared {
+			for prepared in &feed.settlements {
 				if taken >= max_items {
 					break;
 				}
-				let Some((worker, item, open)) = Self::settlement(prepared, &workers, now) else {
+				if recently_sent.contains(&prepared.request) {
+					continue;
+				}
+				let Some((worker, item, open)) = Self::settlement(prepared, &workers) else {
 					continue;
 				};
 				let weight = pallet_attribution::Pallet::<T>::settlement_weight(&item);
@@ -226,9 +291,8 @@ pub mod pallet {
 				if SubmitTransaction::<T, pallet_attribution::Call<T>>::submit_transaction(xt)
 					.is_ok()
 				{
-					for request in &requests {
-						StorageValueRef::persistent(&sent_key(request)).set(&now);
-					}
+					// Stored at once: a later batch failing to sign must not lose these marks.
+					Self::mark_sent(&mut marks, &requests, now);
 					sent = sent.saturating_add(count);
 				} else {
 					log::warn!(target: "attribution", "a batch of {count} settlement(s) refused by the pool");
@@ -237,13 +301,82 @@ pub mod pallet {
 			Ok(sent)
 		}
 
+		/// The challenge of a run at block `now`: blake2-256 of [`CHALLENGE_CONTEXT`], `now` and
+		/// the node's offchain random seed, SCALE-encoded; fresh for every run, so that a feed
+		/// signed for one run is worthless in any other. Off-chain only (it reads the seed).
+		pub fn challenge(now: BlockNumberFor<T>) -> [u8; 32] {
+			let seed = sp_io::offchain::random_seed();
+			sp_io::hashing::blake2_256(&(CHALLENGE_CONTEXT, now, seed).encode())
+		}
+
+		/// Whether `feed` holds a valid signature of `worker`'s key over `digest`.
+		fn signed_by(feed: &SettlementFeed, digest: &[u8; 32], worker: &Account<T>) -> bool {
+			let Some(raw) = Self::raw_public(worker) else { return false };
+			let public = sr25519::Public::from_raw(raw);
+			feed.signatures.iter().any(|(key, signature)| {
+				key == &raw
+					&& sp_io::crypto::sr25519_verify(
+						&sr25519::Signature::from_raw(*signature),
+						digest,
+						&public,
+					)
+			})
+		}
+
+		/// The raw public key of a worker account's key, back through the key's own types
+		/// (runtime `Public` → generic key → app key), which every [`AppCrypto`] provides.
+		fn raw_public(worker: &Account<T>) -> Option<[u8; 32]> {
+			let generic = <GenericPublicOf<T> as TryFrom<<T as SigningTypes>::Public>>::try_from(
+				worker.public.clone(),
+			)
+			.ok()?;
+			let key: AppPublicOf<T> = generic.into();
+			key.to_raw_vec().try_into().ok()
+		}
+
+		/// The marks of requests sent less than [`Config::ResubmitAfter`] blocks before `now`;
+		/// stored back when pruning dropped some.
+		fn sent_marks(now: BlockNumberFor<T>) -> Vec<(RequestId, BlockNumberFor<T>)> {
+			// Unreadable marks (written by someone else) are no marks: at worst a resubmission,
+			// which the chain refuses if the first one landed.
+			let mut marks = StorageValueRef::persistent(SENT_MARKS_KEY)
+				.get::<Vec<(RequestId, BlockNumberFor<T>)>>()
+				.ok()
+				.flatten()
+				.unwrap_or_default();
+			let before = marks.len();
+			marks.retain(|&(_, at)| now < at.saturating_add(T::ResubmitAfter::get()));
+			Self::bound_marks(&mut marks);
+			if marks.len() != before {
+				StorageValueRef::persistent(SENT_MARKS_KEY).set(&marks);
+			}
+			marks
+		}
+
+		/// Marks `requests` as sent at `now` and stores the marks.
+		fn mark_sent(
+			marks: &mut Vec<(RequestId, BlockNumberFor<T>)>,
+			requests: &[RequestId],
+			now: BlockNumberFor<T>,
+		) {
+			marks.retain(|(request, _)| !requests.contains(request));
+			marks.extend(requests.iter().map(|request| (*request, now)));
+			Self::bound_marks(marks);
+			StorageValueRef::persistent(SENT_MARKS_KEY).set(&*marks);
+		}
+
+		/// Drops the oldest marks beyond [`MAX_SENT_MARKS`].
+		fn bound_marks(marks: &mut Vec<(RequestId, BlockNumberFor<T>)>) {
+			let excess = marks.len().saturating_sub(MAX_SENT_MARKS);
+			marks.drain(..excess);
+		}
+
 		/// A prepared settlement as the chain takes it and the worker to sign it, if it is still
-		/// to be settled, by one of `workers`, and was not sent too recently; with the call that
-		/// puts its request in escrow first when the user signed it off-chain.
+		/// to be settled, by one of `workers`; with the call that puts its request in escrow
+		/// first when the user signed it off-chain.
 		fn settlement<'a>(
 			settlement: &PreparedSettlement,
 			workers: &'a [Account<T>],
-			now: BlockNumberFor<T>,
 		) -> Option<Ready<'a, T>> {
 			if pallet_attribution::Records::<T>::contains_key(settlement.request) {
 				return None;
@@ -268,13 +401,6 @@ pub mod pallet {
 					.is_some_and(|w| w.models.contains(&model_id))
 			})?;
 			let model = <T as pallet_attribution::Config>::Models::served(model_id)?;
-			if let Ok(Some(at)) = StorageValueRef::persistent(&sent_key(&settlement.request))
-				.get::<BlockNumberFor<T>>()
-			{
-				if now < at.saturating_add(T::ResubmitAfter::get()) {
-					return None;
-				}
-			}
 			let max = <T as pallet_attribution::Config>::MaxContributionsPerOutput::get() as usize;
 			let mut influences = settlement.influences.clone();
 			// The node sends the largest first; keep what the chain takes.
@@ -309,7 +435,7 @@ pub mod pallet {
 				pallet_fee_split::RequestOf<T>,
 				T::AccountId,
 				<T as pallet_fee_split::Config>::Signature,
-			)>::decode(&mut &bytes[..])
+			)>::decode(&mut bytes.as_slice())
 			.ok()?;
 			if pallet_fee_split::Requests::<T>::contains_key(settlement.request)
 				|| pallet_fee_split::Pallet::<T>::request_id(&signer, &request)
@@ -321,6 +447,18 @@ pub mod pallet {
 		}
 	}
 
+	/// The raw key type behind the worker key (sr25519's in the runtime).
+	type GenericPublicOf<T> = <<T as Config>::WorkerKey as AppCrypto<
+		<T as SigningTypes>::Public,
+		<T as SigningTypes>::Signature,
+	>>::GenericPublic;
+
+	/// The worker key's application key type (what the keystore holds).
+	type AppPublicOf<T> = <<T as Config>::WorkerKey as AppCrypto<
+		<T as SigningTypes>::Public,
+		<T as SigningTypes>::Signature,
+	>>::RuntimeAppPublic;
+
 	/// A settlement ready to send: the worker to sign it, and the call that puts its request in
 	/// escrow first if the user signed it off-chain.
 	type Ready<'a, T> = (&'a Account<T>, Settlement, Option<pallet_fee_split::Call<T>>);
@@ -331,10 +469,6 @@ pub mod pallet {
 		opens: Vec<pallet_fee_split::Call<T>>,
 		items: Vec<Settlement>,
 		weight: Weight,
-	}
-
-	fn sent_key(request: &openledger_primitives::RequestId) -> Vec<u8> {
-		[SENT_PREFIX, request.as_bytes()].concat()
 	}
 
 	/// GETs `url` within the deadline.

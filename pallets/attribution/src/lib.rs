@@ -1,7 +1,8 @@
 //! # Attribution
 //!
-//! Proof of Attribution on-chain (seed 2.2.4 steps 2–5): every paid answer is recorded with the
-//! data that shaped it, and that data's contributors are paid.
+//! Proof of Attribution on-chain (OpenLedger whitepaper §2.2, the pipeline of §2.2.4 steps 2 and
+//! 3): every paid answer is recorded with the data that shaped it, and that data's contributors
+//! are paid. What is checked here and what is not yet: docs/trust-model.md.
 //!
 //! - Workers, the nodes that serve inference, register with OPEN at stake and the models they
 //!   serve. Governance may slash a worker found cheating; a worker that leaves waits an

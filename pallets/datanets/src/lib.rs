@@ -8,10 +8,11 @@
 //! - Contributors stake OPEN on each contribution (a `fungible` hold). Curators (the Datanet's owner
 //!   and the curators it names) accept a contribution with a quality score, reject it (the stake is
 //!   released) or slash it (the stake goes to the slash handler: the treasury in the runtime).
-//! - The credibility of a Datanet is the seed's eq. 4, `C(D) = Σ w_i · f(x_i, y_i)`, over its
-//!   accepted contributions, with `f` the curated quality score and `w_i = stake_i / Σ_j stake_j`
-//!   the staking weight. It is kept as exact integer sums and read as a [`Perbill`] rounded down.
-//!   When no accepted contribution carries stake, the weights are equal.
+//! - The credibility of a Datanet is eq. 4 of the OpenLedger whitepaper (§2.3.1),
+//!   `C(D) = Σ w_i · f(x_i, y_i)`, over its accepted contributions, with `f` the curated quality
+//!   score and `w_i = stake_i / Σ_j stake_j` the staking weight. It is kept as exact integer sums
+//!   and read as a [`Perbill`] rounded down. When no accepted contribution carries stake, the
+//!   weights are equal (docs/formulas.md).
 //! - Queries (a Datanet with its size and credibility, a Datanet's or a contributor's contributions)
 //!   are served by the [`runtime_api::DatanetsApi`] runtime API.
 
@@ -607,7 +608,8 @@ pub mod pallet {
 			Datanets::<T>::get(id)
 		}
 
-		/// The credibility `C(D)` of a Datanet (seed eq. 4), rounded down to a billionth.
+		/// The credibility `C(D)` of a Datanet (OpenLedger whitepaper §2.3.1, eq. 4), rounded down
+		/// to a billionth.
 		pub fn credibility(id: DatanetId) -> Option<Perbill> {
 			Datanets::<T>::get(id).map(|net| net.stats.credibility())
 		}

@@ -19,7 +19,8 @@ sp_api::decl_runtime_apis! {
 	{
 		/// A Datanet with its rules and statistics (size, accepted count, stake).
 		fn datanet(id: DatanetId) -> Option<Datanet>;
-		/// The Datanet's credibility C(D) (seed eq. 4), rounded down to a billionth.
+		/// The Datanet's credibility C(D) (OpenLedger whitepaper §2.3.1, eq. 4), rounded down to a
+		/// billionth.
 		fn credibility(id: DatanetId) -> Option<Perbill>;
 		/// One contribution with its provenance.
 		fn contribution(id: ContributionId) -> Option<Contribution>;

@@ -89,8 +89,8 @@ pub struct DatanetStats {
 	pub quality_sum: u128,
 }
 
-/// Seed eq. 4 on the running totals. Kept free of the pallet's generics so that the arithmetic
-/// can be tested on its own.
+/// The OpenLedger whitepaper's eq. 4 (§2.3.1) on the running totals. Kept free of the pallet's
+/// generics so that the arithmetic can be tested on its own.
 impl DatanetStats {
 	/// Count an accepted contribution; `None` on overflow (nothing changed then).
 	pub fn try_add_accepted(&mut self, stake: u128, quality: Perbill) -> Option<()> {

@@ -1,4 +1,5 @@
-//! The fee arithmetic of seed 5.2, exact in the token's smallest unit.
+//! The fee arithmetic of the OpenLedger whitepaper §2.2.4 (step 3), exact in the token's smallest
+//! unit.
 //!
 //! Every function rounds down; what rounding leaves over is returned to the caller, which pays
 //! it to the treasury, so that the parts of a fee always add up to the fee.

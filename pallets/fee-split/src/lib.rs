@@ -1,6 +1,7 @@
 //! # Fee split
 //!
-//! How inference is paid for (seed 2.2.4 steps 1 and 3, 5.2):
+//! How inference is paid for (OpenLedger whitepaper §2.2.4 step 3, §5.2.1 and §5.2.4; the
+//! formulas and their rounding: docs/formulas.md):
 //!
 //! 1. A user consents to pay for an answer by signing an [`InferenceRequest`] (model, hash of the
 //!    prompt, most output tokens, most fee, nonce, expiry). Either the user submits it

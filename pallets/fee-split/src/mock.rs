@@ -32,7 +32,8 @@ pub const TREASURY: AccountId = 99;
 pub const INITIAL_BALANCE: Balance = 1_000 * OPEN;
 /// Existential deposit of the mock: 0.001 OPEN, as on the chain.
 pub const ED: Balance = OPEN / 1_000;
-/// The model of the seed's worked example: R_in = 0.2 OPEN, R_out = 0.4 OPEN per 1000 tokens.
+/// The model of the OpenLedger whitepaper's worked example (§2.2.4): R_in = 0.2 OPEN, R_out =
+/// 0.4 OPEN per 1000 tokens.
 pub const MODEL: ModelId = 0;
 
 #[frame_support::runtime]
@@ -173,7 +174,7 @@ impl crate::BenchmarkHelper<AccountId, TestSignature> for TestModels {
 }
 
 /// Everyone funded but the contributors and stakers, who do not exist yet; the worked example's
-/// model served with the seed's split (70/10/20) and a flat platform fee of 0.5 OPEN.
+/// model served with the whitepaper's example split (70/10/20) and a flat platform fee of 0.5 OPEN.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {

@@ -1,6 +1,7 @@
 //! # Model registry
 //!
-//! Carries a specialized model from idea to deployment (seed 2.3.1, 4.1–4.3, 6):
+//! Carries a specialized model from idea to deployment (OpenLedger whitepaper §2.3.1, §4.1–4.4,
+//! §5.2.3, §6.1):
 //!
 //! 1. A creator proposes a model: its purpose, base model, target Datanets, intended use and
 //!    inference rates `R_in`, `R_out` per 1000 tokens. A proposal deposit is held and a platform
@@ -573,8 +574,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// The seed's "enough data is collected": every target Datanet is at least as credible
-		/// as governance asks, and together they hold enough accepted contributions.
+		/// The OpenLedger whitepaper's "enough data is collected" (§5.2.3): every target Datanet is
+		/// at least as credible as governance asks, and together they hold enough accepted
+		/// contributions.
 		pub fn data_condition_met(info: &ModelOf<T>) -> bool {
 			let min_credibility = T::Thresholds::min_credibility();
 			let mut accepted: u64 = 0;

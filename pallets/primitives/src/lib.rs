@@ -48,8 +48,8 @@ pub trait DataThresholds {
 	fn min_credibility() -> Perbill;
 }
 
-/// How the net fee of an inference is split (seed 5.2): model owner β, stakers γ, data
-/// contributors δ, with β + γ + δ = 1 exactly.
+/// How the net fee of an inference is split (OpenLedger whitepaper §2.2.4, step 3): model owner
+/// β, stakers γ, data contributors δ, with β + γ + δ = 1 exactly.
 #[derive(
 	codec::Encode,
 	codec::Decode,
@@ -81,7 +81,8 @@ impl FeeSplit {
 }
 
 impl Default for FeeSplit {
-	/// The seed's example split: 70% model, 10% stakers, 20% contributors.
+	/// The split of the OpenLedger whitepaper's worked example (§2.2.4): 70% model, 10% stakers,
+	/// 20% contributors.
 	fn default() -> Self {
 		Self {
 			model: Perbill::from_percent(70),
@@ -91,7 +92,8 @@ impl Default for FeeSplit {
 	}
 }
 
-/// The platform fee on an inference (seed 5.2): a flat amount, or a share η of the usage fee.
+/// The platform fee on an inference (OpenLedger whitepaper §2.2.4 step 3, paid to the treasury as
+/// §5.2.1 says): a flat amount, or a share η of the usage fee.
 #[derive(
 	codec::Encode,
 	codec::Decode,
@@ -220,8 +222,32 @@ pub trait InferenceEscrow<AccountId, Balance> {
 pub const SETTLEMENT_ENDPOINT_KEY: &[u8] = b"openledger/inference/settlement-endpoint";
 
 /// The path under that URL that lists the settlements ready to submit (a SCALE
-/// `Vec<PreparedSettlement>`).
+/// [`SettlementFeed`]). The worker appends `?challenge=<hex>` (see [`feed_digest`]).
 pub const SETTLEMENTS_PATH: &str = "/settlements";
+
+/// What the settlement endpoint answers: the prepared settlements, signed by each worker key
+/// the node holds.
+///
+/// The endpoint's URL sits in persistent offchain storage, which a local RPC caller can
+/// overwrite (`offchain_localStorageSet`): a feed anyone could serve would let them choose what
+/// the worker key signs. The worker therefore submits settlements for a worker only when the
+/// feed carries that worker's sr25519 signature over [`feed_digest`] of the worker's fresh
+/// challenge and these settlements: only the node holding the key can produce it.
+#[derive(codec::Encode, codec::Decode, Clone, PartialEq, Eq, Debug, Default)]
+pub struct SettlementFeed {
+	pub settlements: alloc::vec::Vec<PreparedSettlement>,
+	/// (sr25519 public key, signature over [`feed_digest`]).
+	pub signatures: alloc::vec::Vec<([u8; 32], [u8; 64])>,
+}
+
+/// What the node signs for a feed: blake2-256 of a domain tag, the worker's challenge and the
+/// SCALE encoding of the settlements.
+pub fn feed_digest(challenge: &[u8; 32], settlements: &[PreparedSettlement]) -> [u8; 32] {
+	use codec::Encode;
+	use sp_runtime::traits::{BlakeTwo256, Hash};
+	let message = (b"openledger/settlement-feed/v1", challenge, settlements).encode();
+	BlakeTwo256::hash(&message).0
+}
 
 /// A settlement the serving node has prepared for a request it answered: the arguments of
 /// `attribution.settle`, with the influences its native engine computed (DataInf). The node's

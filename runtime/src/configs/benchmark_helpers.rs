@@ -72,8 +72,8 @@ impl pallet_model_registry::BenchmarkHelper for DatanetsBenchmarkHelper {
 pub struct InferenceBenchmarkHelper;
 
 impl InferenceBenchmarkHelper {
-	/// A model through its whole lifecycle to Deployed, at the seed's example rates, with
-	/// `stakers` stakers.
+	/// A model through its whole lifecycle to Deployed, at the rates of the OpenLedger whitepaper's
+	/// worked example (§2.2.4), with `stakers` stakers.
 	fn deployed_model(stakers: u32) -> ModelId {
 		use pallet_model_registry::BenchmarkHelper;
 		let datanet = DatanetsBenchmarkHelper::datanet_meeting_thresholds(0);

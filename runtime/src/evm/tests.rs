@@ -113,7 +113,7 @@ fn the_precompile_reads_the_demo_model_its_version_price_and_datanet() {
 		assert_eq!(answer.version.trainingDataRoot.0, version.training_data_root.0);
 		assert_eq!(answer.version.trainingDataCount, 6);
 
-		// The seed's worked example: 800 tokens in, 1,200 out.
+		// The OpenLedger whitepaper's worked example (§2.2.4): 800 tokens in, 1,200 out.
 		let data = call_precompile(
 			IOpenLedger::quoteCall { modelId: 0, tokensIn: 800, tokensOut: 1_200 }.abi_encode(),
 		);

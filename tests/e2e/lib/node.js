@@ -181,6 +181,17 @@ export class Node {
     clearTimeout(timer);
   }
 
+  /**
+   * Kills the process with `signal` (SIGKILL by default: a crash, nothing is flushed or closed)
+   * and returns a promise of its exit (`{code, signal}`). The signal is sent before this returns,
+   * so a caller may kill at an exact moment without awaiting. The base path stays: `start()`
+   * brings the node back on it.
+   */
+  kill(signal = 'SIGKILL') {
+    if (this.running) this.proc.kill(signal);
+    return this.exited ?? Promise.resolve(null);
+  }
+
   /** Stops the node and removes its data. */
   async cleanup() {
     await this.stop();
