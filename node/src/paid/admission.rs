@@ -3,7 +3,8 @@
 //! A request is *reserved* — its id and what it holds of the user's balance — under one lock,
 //! together with the chain's check, and written to disk before any work is done. Two copies of
 //! one request, or a user's requests sent at once, therefore cannot both pass the check: the
-//! second sees the first's reservation. A restart reloads the reservations, so it forgets nothing.
+//! second sees the first's reservation. A restart reloads the reservations of every answer not
+//! yet settled, so it forgets nothing that can be charged.
 //!
 //! **Exposure.** A request the user signed off-chain is answered before it is in escrow: the
 //! worker brings it on-chain (`feeSplit.submitSignedRequest`) with its settlement. Until then the
@@ -62,13 +63,18 @@ pub struct Admission {
 }
 
 impl Admission {
-	/// Loads the reservations a previous run left.
+	/// Loads the reservations a previous run left. One whose answer the stop cut short (no
+	/// answer was recorded) is released: nothing of it can be charged, and the user may ask
+	/// again; the others hold as before.
 	pub fn open(store: Arc<SettlementStore>) -> Self {
-		let held = store
-			.reservations()
-			.into_iter()
-			.map(|(id, reservation)| (id, Held { reservation, opened: false }))
-			.collect();
+		let mut held = HashMap::new();
+		for (id, reservation) in store.reservations() {
+			if store.answered(&id) {
+				held.insert(id, Held { reservation, opened: false });
+			} else if let Err(e) = store.remove_reservation(&id) {
+				log::warn!(target: "attribution", "releasing the unanswered reservation of {id:?}: {e}");
+			}
+		}
 		Self { store, held: Mutex::new(held) }
 	}
 
@@ -236,20 +242,39 @@ mod tests {
 	}
 
 	#[test]
-	fn a_restart_forgets_no_reservation() {
+	fn a_restart_forgets_no_answered_reservation() {
+		use crate::paid::store::Answered;
 		let store = temp("restart");
 		let admission = Admission::open(store.clone());
-		let id = H256::repeat_byte(3);
-		admission.reserve(id, signed(1, 60), 0, |_| false, balance_covers(100, 60)).unwrap();
+		let (answered, cut_short) = (H256::repeat_byte(3), H256::repeat_byte(4));
+		admission.reserve(answered, signed(1, 60), 0, |_| false, balance_covers(100, 60)).unwrap();
+		store
+			.put_answer(&Answered {
+				request: answered,
+				adapter: "a".into(),
+				prompt: vec![1],
+				output: vec![2],
+				tokens_in: 1,
+				tokens_out: 1,
+				output_hash: H256::zero(),
+				signed_request: None,
+			})
+			.unwrap();
+		admission.reserve(cut_short, signed(2, 60), 0, |_| false, balance_covers(100, 60)).unwrap();
 		drop(admission);
 		let reopened = Admission::open(store);
-		// The same request again, and another that the held 60 leaves no room for.
-		let again = reopened.reserve(id, signed(1, 60), 0, |_| false, balance_covers(100, 60));
+		// The answered request again, and another that its held 60 leaves no room for.
+		let again =
+			reopened.reserve(answered, signed(1, 60), 0, |_| false, balance_covers(100, 60));
 		assert!(again.unwrap_err().to_string().contains("already answered"));
-		let other = H256::repeat_byte(4);
+		let other = H256::repeat_byte(5);
 		assert!(reopened
 			.reserve(other, signed(1, 60), 0, |_| false, balance_covers(100, 60))
 			.is_err());
+		// The one whose answer the stop cut short holds nothing and may be asked again.
+		assert!(reopened
+			.reserve(cut_short, signed(2, 60), 0, |_| false, balance_covers(100, 60))
+			.is_ok());
 	}
 
 	#[test]

@@ -47,6 +47,16 @@ pub fn start(
 	task_manager: &TaskManager,
 ) -> Result<InferenceSide, ServiceError> {
 	let spawn = task_manager.spawn_handle();
+	if let Some(mut storage) = backend.offchain_storage() {
+		// The transaction pool starts empty: what the off-chain worker sent before this start is
+		// waiting nowhere, so its marks must not hold the settlements back for `ResubmitAfter`
+		// blocks (the chain refuses a second settlement of one that did land).
+		sp_core::offchain::OffchainStorage::remove(
+			&mut storage,
+			sp_offchain::STORAGE_PREFIX,
+			pallet_attribution_worker::SENT_MARKS_KEY,
+		);
+	}
 	let service = args.start();
 	// The development chain's demo: its contributions' content, and its model's adapter.
 	let demo = config.chain_spec.id() == crate::demo::DEV_CHAIN_ID;
