@@ -171,10 +171,19 @@ mod tests {
 	use super::*;
 	use sp_core::crypto::AccountId32;
 
-	fn temp(name: &str) -> Arc<SettlementStore> {
+	/// A store in a temporary directory, removed when the guard drops.
+	struct Temp(std::path::PathBuf);
+
+	impl Drop for Temp {
+		fn drop(&mut self) {
+			let _ = std::fs::remove_dir_all(&self.0);
+		}
+	}
+
+	fn temp(name: &str) -> (Arc<SettlementStore>, Temp) {
 		let dir = std::env::temp_dir().join(format!("admission-{name}-{}", std::process::id()));
 		let _ = std::fs::remove_dir_all(&dir);
-		Arc::new(SettlementStore::open(dir).unwrap())
+		(Arc::new(SettlementStore::open(dir.clone()).unwrap()), Temp(dir))
 	}
 
 	fn signed(user: u8, max_fee: Balance) -> Reservation {
@@ -195,7 +204,8 @@ mod tests {
 
 	#[test]
 	fn concurrent_copies_of_one_request_are_answered_once() {
-		let admission = Arc::new(Admission::open(temp("copies")));
+		let (store, _dir) = temp("copies");
+		let admission = Arc::new(Admission::open(store));
 		let id = H256::repeat_byte(1);
 		let taken: usize = std::thread::scope(|s| {
 			let handles: Vec<_> = (0..16)
@@ -216,7 +226,8 @@ mod tests {
 	#[test]
 	fn a_users_concurrent_requests_never_exceed_their_balance() {
 		// Balance 100, requests of 30: three fit, whatever the interleaving.
-		let admission = Arc::new(Admission::open(temp("balance")));
+		let (store, _dir) = temp("balance");
+		let admission = Arc::new(Admission::open(store));
 		let taken: usize = std::thread::scope(|s| {
 			let handles: Vec<_> = (0..8u8)
 				.map(|n| {
@@ -244,7 +255,7 @@ mod tests {
 	#[test]
 	fn a_restart_forgets_no_answered_reservation() {
 		use crate::paid::store::Answered;
-		let store = temp("restart");
+		let (store, _dir) = temp("restart");
 		let admission = Admission::open(store.clone());
 		let (answered, cut_short) = (H256::repeat_byte(3), H256::repeat_byte(4));
 		admission.reserve(answered, signed(1, 60), 0, |_| false, balance_covers(100, 60)).unwrap();
@@ -279,7 +290,8 @@ mod tests {
 
 	#[test]
 	fn a_request_that_leaves_no_time_to_settle_is_refused() {
-		let admission = Admission::open(temp("expiry"));
+		let (store, _dir) = temp("expiry");
+		let admission = Admission::open(store);
 		let soon =
 			Reservation { signed_by: None, max_fee: 1, expires_at: 50 + MIN_BLOCKS_TO_SETTLE - 1 };
 		let refused = admission.reserve(H256::repeat_byte(5), soon, 50, |_| false, |_| Ok(()));
@@ -298,7 +310,8 @@ mod tests {
 
 	#[test]
 	fn unopened_signed_requests_are_bounded_per_user_and_in_all() {
-		let admission = Admission::open(temp("bounds"));
+		let (store, _dir) = temp("bounds");
+		let admission = Admission::open(store);
 		let rich = || balance_covers(Balance::MAX, 1);
 		for n in 0..MAX_UNOPENED_PER_USER as u8 {
 			admission.reserve(H256::repeat_byte(n), signed(1, 1), 0, |_| false, rich()).unwrap();
