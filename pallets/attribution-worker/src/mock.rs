@@ -190,7 +190,7 @@ impl ContributionInspect<AccountId> for TestContributions {
 	}
 }
 
-/// The seed's split and a flat 0.5 OPEN platform fee.
+/// The split of the OpenLedger whitepaper's worked example (§2.2.4) and a flat 0.5 OPEN platform fee.
 pub struct TestParameters;
 impl DataThresholds for TestParameters {
 	fn min_accepted_contributions() -> u32 {
