@@ -6,15 +6,22 @@
 // 1. Alice opens a Datanet; Bob and Charlie contribute Q&A pairs; Alice curates them.
 // 2. Dave proposes a model on it; Eve stakes OPEN for gOPEN and votes it through.
 // 3. The node fine-tunes it (ModelFactory) on exactly the accepted contributions; Dave registers
-//    the version with its provenance and deploys it; the node serves it.
-// 4. Ferdie puts a request in escrow and the node answers it, streamed.
-// 5. The node's off-chain worker attributes the answer (DataInf) and settles it on-chain.
-// 6. Which data made the answer, who was paid what: balances before and after.
+//    the version with its provenance and training set and deploys it, and approves Alice's
+//    worker; the node serves it.
+// 4. The node quotes Ferdie's request (the prompt's tokens, its worker, the most it can cost);
+//    Ferdie puts it in escrow and the node answers it, streamed, with a receipt its worker signed.
+// 5. The node's off-chain worker attributes the answer (DataInf) and settles it on-chain; the
+//    receipt is checked against the settled record.
+// 6. Which data made the answer, who was paid what: balances before and after; Eve claims the
+//    stakers' share from the staking pot.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
-import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import {
+  assertReceiptMatchesRecord, quotedRequest, registerVersionTx, sharesTotal, trainingRoot, verifyReceipt,
+} from './e2e/lib/chain.js';
 
 const OPEN = 10n ** 18n;
 const url = process.argv[2] ?? 'ws://127.0.0.1:9944';
@@ -126,30 +133,30 @@ for (;;) {
 }
 if (state.state !== 'done') throw new Error(`training failed: ${state.error}`);
 const m = state.manifest;
-console.log(`trained on contributions ${m.contributions.join(', ')}; training-data root ${m.trainingDataRoot.slice(0, 18)}…`);
+if (trainingRoot(m.contributions) !== m.trainingDataRoot) throw new Error('the manifest\'s training-data root is not its contributions\' Merkle root');
+console.log(`trained on contributions ${m.contributions.join(', ')}; training-data root ${m.trainingDataRoot.slice(0, 18)}… (their Merkle root); tokenizer ${m.tokenizerHash.slice(0, 18)}…`);
 console.log(`  scores: ${m.evalScores.map((s) => `${s.metric} ${(s.value_micros / 1e6).toFixed(3)}`).join(', ') || '(no held-out set)'}`);
-({ events } = await send(
-  api.tx.modelRegistry.registerVersion(model, m.adapterHash, m.baseModelHash, m.trainingDataRoot, m.trainingDataCount, m.configHash,
-    m.evalScores.map((s) => ({ metric: s.metric, valueMicros: s.value_micros }))),
-  dave,
-));
+({ events } = await send(registerVersionTx(api, model, m), dave));
 const version = event(events, 'modelRegistry', 'VersionRegistered').data.version.toNumber();
 await send(api.tx.modelRegistry.deploy(model, version), dave);
 await send(api.tx.modelRegistry.stake(model, 10n * OPEN), eve);
+// Only a worker the model's owner approved may serve it.
+await send(api.tx.attribution.approveWorker(model, alice.address), dave);
 const worker = (await api.query.attribution.workers(alice.address)).unwrapOr(null);
 if (worker) await send(api.tx.attribution.setWorkerModels([...worker.models.map((x) => x.toNumber()), model]), alice);
 else await send(api.tx.attribution.registerWorker(1_000n * OPEN, [model]), alice);
-console.log(`Dave registered version ${version} and deployed it; Eve staked 10 OPEN on it; Alice's node serves it as adapter ${name}`);
+console.log(`Dave registered version ${version} (trained on ${m.trainingDataCount} contributions) and deployed it; Eve staked 10 OPEN on it`);
+console.log(`Dave approved Alice's worker; Alice's node serves the model as adapter ${name}`);
 
 step(4, 'Ferdie pays for an answer');
-const request = {
-  model, promptHash: blake2AsHex(question, 256), maxOutputTokens: 32, maxFee: OPEN, nonce: Date.now(),
-  expiresAt: (await best()) + 100,
-};
+const { request, quote } = await quotedRequest(rpc, {
+  model, prompt: question, maxOutputTokens: 32, nonce: Date.now(), expiresAt: (await best()) + 100,
+});
+console.log(`the node quotes "${question}": ${quote.tokensIn} tokens in (version ${quote.version}'s tokenizer), worker ${quote.workers.map((w) => names.get(w) ?? w).join(', ')}, at most ${open(quote.maxFee)} for ${request.maxOutputTokens} tokens out`);
 const before = await totals();
 ({ events } = await send(api.tx.feeSplit.requestInference(request), ferdie));
 const requestId = event(events, 'feeSplit', 'InferenceRequested').data.request.toHex();
-console.log(`Ferdie's request ${requestId.slice(0, 18)}… holds at most ${open(request.maxFee)}; he asks "${question}"`);
+console.log(`Ferdie signed it: request ${requestId.slice(0, 18)}… holds at most ${open(request.maxFee)}, charges ${request.tokensIn} tokens in, may be served by ${request.workers.map((w) => names.get(w) ?? w).join(', ')}`);
 process.stdout.write('  answer: ');
 const answer = await new Promise((resolve, reject) => {
   provider
@@ -162,20 +169,30 @@ const answer = await new Promise((resolve, reject) => {
     .catch(reject);
 });
 console.log(`\n  ${answer.tokensIn} tokens in, ${answer.tokensOut} out; quote ${open((await rpc('fees_quote', [model, answer.tokensIn, answer.tokensOut])).total)}`);
+const { receipt } = answer;
+const digest = await verifyReceipt(api, receipt);
+console.log(`  receipt, signed by ${names.get(receipt.worker) ?? receipt.worker}'s worker key (sr25519 over ${digest.slice(0, 18)}…, verified):`);
+for (const k of ['request', 'model', 'version', 'adapterHash', 'tokensIn', 'tokensOut', 'outputHash', 'worker', 'signature']) {
+  const v = String(receipt[k]);
+  console.log(`    ${k.padEnd(11)} ${v.length > 42 ? `${v.slice(0, 42)}…` : v}`);
+}
 
 step(5, "the node's off-chain worker attributes the answer and settles it");
 let record = null;
 const asked = Date.now();
 while (!(record = await rpc('attribution_record', [requestId]))) await sleep(1000);
 console.log(`settled by ${names.get(record.worker) ?? record.worker} in block ${record.settledAt}, ${((Date.now() - asked) / 1000).toFixed(1)} s after the answer`);
+assertReceiptMatchesRecord(receipt, record);
+console.log(`the settled record matches the receipt: ${record.tokensIn} in, ${record.tokensOut} out, output ${record.outputHash.slice(0, 18)}…, adapter ${record.adapterHash.slice(0, 18)}… (a settlement that differed could be disputed with it)`);
 
 step(6, 'which data made this answer, and who was paid');
 for (const c of record.contributions) {
   const line = qa[contributions.indexOf(c.contribution)];
-  console.log(`  #${c.contribution} by ${names.get(c.contributor)}: weight ${(c.weight / 1e7).toFixed(1)}%, paid ${open(c.paid)}  ("${line?.prompt}")`);
+  console.log(`  #${c.contribution} by ${c.contributor ? names.get(c.contributor) ?? c.contributor : '(withdrawn)'}: weight ${(c.weight / 1e7).toFixed(1)}%, paid ${open(c.paid)}  ("${line?.prompt}")`);
 }
 const f = record.fee;
-console.log(`fee ${open(f.fee)}: platform ${open(f.platform)}, owner ${open(f.modelOwner)}, stakers ${open(f.stakers)}, contributors ${open(f.contributors)}, refunded ${open(f.refund)}`);
+if (sharesTotal(f) !== BigInt(f.fee)) throw new Error('the shares do not add up to the fee');
+console.log(`fee ${open(f.fee)}: platform ${open(f.platform)}, owner ${open(f.modelOwner)}, worker ${open(f.worker)}, stakers ${open(f.stakers)} (into the staking pot), contributors ${open(f.contributors)}, remainder ${open(f.remainder)}; refunded ${open(f.refund)}`);
 const settledAt = await api.rpc.chain.getBlockHash(record.settledAt);
 const after = await totals(settledAt);
 console.log('\nbalances (free + reserved):   at start            before the request  after settlement    change');
@@ -186,5 +203,11 @@ console.log('\n(Alice also pays transaction fees as curator and worker; Ferdie p
 for (const who of [bob, charlie]) {
   const e = await rpc('attribution_contributor', [who.address, 0, 100]);
   console.log(`${names.get(who.address)} has earned ${open(e.total)} over ${e.outputs} answer(s)`);
+}
+const stake = (await api.call.modelRegistryApi.staker(model, eve.address)).unwrap();
+console.log(`Eve's stake on model ${model}: ${open(stake.active.toBigInt())} active, ${open(stake.claimable.toBigInt())} of rewards to claim`);
+if (stake.claimable.toBigInt() > 0n) {
+  ({ events } = await send(api.tx.modelRegistry.claimRewards(model), eve));
+  console.log(`Eve claimed ${open(event(events, 'modelRegistry', 'RewardsClaimed').data.amount.toBigInt())} from the staking pot`);
 }
 await api.disconnect();

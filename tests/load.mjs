@@ -1,7 +1,8 @@
 // Load test of paid inference on a running `--dev` node serving SmolLM2 (scripts/run-dev-node.sh):
 // two models on one Datanet are voted through, fine-tuned and deployed (two adapters), then a
-// bounded stream of paid requests spread over both is put in escrow, answered by the node and
-// settled by its off-chain worker. Prints throughput and settlement latency (request sent →
+// bounded stream of paid requests spread over both (each as the node quoted it: the prompt's
+// tokens and the node's worker, which the models' owner approved) is put in escrow, answered by
+// the node and settled by its off-chain worker. Prints throughput and settlement latency (request sent →
 // settlement finalized) and writes bench/results/flywheel-load.json.
 //
 //   bash scripts/load-test.sh [REQUESTS] [CONCURRENCY]     (defaults 200 and 4)
@@ -9,7 +10,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
-import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { quoteRequest, registerVersionTx } from './e2e/lib/chain.js';
 
 const OPEN = 10n ** 18n;
 const requests = Number(process.argv[2] ?? 200);
@@ -72,14 +74,23 @@ for (const [i, m] of models.entries()) {
   while ((state = await rpc('modelFactory_job', [job])).state === 'running') await sleep(2000);
   if (state.state !== 'done') throw new Error(state.error);
   const f = state.manifest;
-  const events = await send(api.tx.modelRegistry.registerVersion(m.model, f.adapterHash, f.baseModelHash, f.trainingDataRoot, f.trainingDataCount, f.configHash, []), dave);
+  const events = await send(registerVersionTx(api, m.model, { ...f, evalScores: [] }), dave);
   await send(api.tx.modelRegistry.deploy(m.model, event(events, 'modelRegistry', 'VersionRegistered').data.version.toNumber()), dave);
 }
-const worker = (await api.query.attribution.workers(alice.address)).unwrapOr(null);
 const serving = models.map((m) => m.model);
+// Dave, the models' owner, lets Alice's worker serve them.
+const daveNonce = (await api.rpc.system.accountNextIndex(dave.address)).toNumber();
+await Promise.all(serving.map((model, i) => send(api.tx.attribution.approveWorker(model, alice.address), dave, { nonce: daveNonce + i })));
+const worker = (await api.query.attribution.workers(alice.address)).unwrapOr(null);
 if (worker) await send(api.tx.attribution.setWorkerModels([...worker.models.map((x) => x.toNumber()), ...serving]), alice);
 else await send(api.tx.attribution.registerWorker(1_000n * OPEN, serving), alice);
 console.log(`models ${serving.join(', ')} deployed as adapters ${serving.map((m) => `load-${m}`).join(', ')}`);
+
+// What each (model, prompt) is charged, as the node quotes it: the prompt's tokens, its worker.
+const quotes = new Map();
+for (const model of serving) {
+  for (const line of qa) quotes.set(`${model}/${line.prompt}`, await quoteRequest(rpc, { model, prompt: line.prompt, maxOutputTokens: 16 }));
+}
 
 // The requests, in escrow: consecutive nonces, so that they go out without waiting for blocks.
 const expiresAt = (await best()) + 590;
@@ -89,7 +100,11 @@ const started = Date.now();
 for (let i = 0; i < requests; i++) {
   const line = qa[i % qa.length];
   const model = serving[i % serving.length];
-  const request = { model, promptHash: blake2AsHex(line.prompt, 256), maxOutputTokens: 16, maxFee: OPEN, nonce: started + i, expiresAt };
+  const quote = quotes.get(`${model}/${line.prompt}`);
+  const request = {
+    model, promptHash: quote.promptHash, tokensIn: quote.tokensIn, workers: quote.workers, maxOutputTokens: 16, maxFee: OPEN,
+    nonce: started + i, expiresAt,
+  };
   const id = (await api.call.feeSplitApi.requestId(ferdie.address, request)).toHex();
   items.push({ id, prompt: line.prompt, model, sent: Date.now(), included: send(api.tx.feeSplit.requestInference(request), ferdie, { nonce: nonce++ }) });
 }

@@ -15,6 +15,7 @@
 pub mod attribution;
 pub mod config;
 pub mod error;
+pub mod hash;
 pub mod lora;
 pub mod model;
 pub mod rng;

@@ -87,4 +87,21 @@ mod tests {
 		}
 		let _ = std::fs::remove_dir_all(&dir);
 	}
+
+	/// The genesis version's token counts are the default model's: its tokenizer hash is in the
+	/// manifest the genesis registers (skipped where the model is not installed).
+	#[test]
+	fn the_demo_version_counts_tokens_with_the_default_model_tokenizer() {
+		use openledger_inference::model::{default_model, llama::Precision, loader};
+		let path = default_model::default_model_path();
+		if !path.exists() {
+			eprintln!("skipped: {} is not installed", path.display());
+			return;
+		}
+		let loaded = loader::load(&path, Precision::Q8).unwrap();
+		let (_, bytes) =
+			ADAPTER_FILES.iter().find(|(name, _)| *name == "openledger_manifest.json").unwrap();
+		let manifest: Manifest = serde_json::from_slice(bytes).unwrap();
+		assert_eq!(manifest.tokenizer_hash, format!("{:?}", sp_core::H256(loaded.tokenizer_hash)));
+	}
 }

@@ -46,6 +46,8 @@ where
 			Block,
 			pallet_model_registry::ModelOf<Runtime>,
 			pallet_model_registry::VersionOf<Runtime>,
+			AccountId,
+			pallet_model_registry::StakerInfoOf<Runtime>,
 		> + pallet_datanets::runtime_api::DatanetsApi<
 			Block,
 			AccountId,

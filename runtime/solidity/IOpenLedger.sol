@@ -44,6 +44,8 @@ interface IOpenLedger {
     struct Version {
         bytes32 adapterHash;
         bytes32 baseModelHash;
+        // Of the tokenizer that counts the version's input tokens.
+        bytes32 tokenizerHash;
         // Merkle root of the ids of the contributions it was trained on.
         bytes32 trainingDataRoot;
         uint32 trainingDataCount;
@@ -60,6 +62,9 @@ interface IOpenLedger {
         // To the treasury.
         uint256 platform;
         uint256 modelOwner;
+        // The settling worker's compute share, out of the model owner's part.
+        uint256 worker;
+        // Into the model's staking reward pool.
         uint256 stakers;
         uint256 contributors;
         // Rounding and unclaimable shares, to the treasury.

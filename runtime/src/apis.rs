@@ -213,6 +213,8 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		Block,
 		pallet_model_registry::ModelOf<Runtime>,
 		pallet_model_registry::VersionOf<Runtime>,
+	AccountId,
+	pallet_model_registry::StakerInfoOf<Runtime>,
 	> for Runtime {
 		fn model(id: pallet_model_registry::ModelId) -> Option<pallet_model_registry::ModelOf<Runtime>> {
 			pallet_model_registry::Models::<Runtime>::get(id)
@@ -236,6 +238,13 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 			limit: u32,
 		) -> Vec<(pallet_model_registry::VersionId, pallet_model_registry::VersionOf<Runtime>)> {
 			ModelRegistry::versions_page(model, from, limit)
+		}
+
+		fn staker(
+			model: pallet_model_registry::ModelId,
+			who: AccountId,
+		) -> Option<pallet_model_registry::StakerInfoOf<Runtime>> {
+			ModelRegistry::staker(model, &who)
 		}
 	}
 
@@ -295,19 +304,19 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 
 		fn request_id(
 			user: AccountId,
-			request: pallet_fee_split::InferenceRequest<Balance, BlockNumber>,
+			request: pallet_fee_split::InferenceRequest<AccountId, Balance, BlockNumber>,
 		) -> pallet_fee_split::RequestId {
 			FeeSplit::request_id(&user, &request)
 		}
 
 		fn signing_digest(
-			request: pallet_fee_split::InferenceRequest<Balance, BlockNumber>,
+			request: pallet_fee_split::InferenceRequest<AccountId, Balance, BlockNumber>,
 		) -> pallet_fee_split::RequestId {
 			FeeSplit::signing_digest(&request)
 		}
 
 		fn check_signed_request(
-			request: pallet_fee_split::InferenceRequest<Balance, BlockNumber>,
+			request: pallet_fee_split::InferenceRequest<AccountId, Balance, BlockNumber>,
 			signer: AccountId,
 			signature: Vec<u8>,
 			also_held: Balance,
@@ -363,6 +372,20 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 
 		fn worker(who: AccountId) -> Option<pallet_attribution::WorkerOf<Runtime>> {
 			pallet_attribution::Workers::<Runtime>::get(who)
+		}
+
+		fn may_serve(model: pallet_attribution::ModelId, worker: AccountId) -> bool {
+			use openledger_primitives::ModelInspect;
+			let (Some(served), Some(info)) =
+				(ModelRegistry::served(model), pallet_attribution::Workers::<Runtime>::get(&worker))
+			else {
+				return false;
+			};
+			pallet_attribution::Pallet::<Runtime>::may_serve(model, &served.owner, &worker, info.stake)
+		}
+
+		fn receipt_digest(receipt: openledger_primitives::Receipt) -> sp_core::H256 {
+			sp_core::H256(pallet_attribution::Pallet::<Runtime>::receipt_digest_of(&receipt))
 		}
 	}
 

@@ -79,9 +79,14 @@ pub fn allocation_account(category: AllocationCategory) -> AccountId {
 }
 
 /// Accounts that their pallet's genesis would otherwise create by minting the existential
-/// deposit on top of the fixed supply: the treasury and pallet-revive's own account.
-pub fn pallet_accounts() -> [AccountId; 2] {
-	[TreasuryAccount::get(), pallet_revive::Pallet::<Runtime>::account_id()]
+/// deposit on top of the fixed supply: the treasury, pallet-revive's own account and the model
+/// registry's staking pot.
+pub fn pallet_accounts() -> [AccountId; 3] {
+	[
+		TreasuryAccount::get(),
+		pallet_revive::Pallet::<Runtime>::account_id(),
+		<crate::ModelRegistry as openledger_primitives::ModelInspect<AccountId, Balance>>::staking_pot(),
+	]
 }
 
 /// The genesis balances: one account per allocation category, with `funded_from_community`
@@ -186,13 +191,21 @@ fn demo_version() -> Option<pallet_model_registry::GenesisVersion> {
 				.collect()
 		})
 		.unwrap_or_default();
+	let training_set = manifest
+		.get("contributions")?
+		.as_array()?
+		.iter()
+		.map(Value::as_u64)
+		.collect::<Option<Vec<_>>>()?;
 	Some((
 		hash("adapterHash")?,
 		hash("baseModelHash")?,
+		hash("tokenizerHash")?,
 		hash("trainingDataRoot")?,
 		u32::try_from(manifest.get("trainingDataCount")?.as_u64()?).ok()?,
 		hash("configHash")?,
 		scores,
+		training_set,
 	))
 }
 
@@ -230,7 +243,12 @@ fn demo_genesis() -> (DatanetsConfig, ModelRegistryConfig, AttributionConfig) {
 			demo_version().into_iter().collect(),
 		)],
 	};
-	let workers = AttributionConfig { workers: vec![(alice, 1_000 * OPEN, vec![0])] };
+	// Dave, the model's owner, approved Alice's node to serve it.
+	let workers = AttributionConfig {
+		workers: vec![(alice.clone(), 1_000 * OPEN, vec![0])],
+		approved: vec![(0, alice)],
+		dispute_periods: None,
+	};
 	(datanets, models, workers)
 }
 
@@ -260,7 +278,10 @@ fn genesis(
 		sudo: SudoConfig { key: sudo },
 	});
 	if with_demo {
-		let (datanets, models, workers) = demo_genesis();
+		let (datanets, models, mut workers) = demo_genesis();
+		if development {
+			workers.dispute_periods = Some(DEV_DISPUTE_PERIODS);
+		}
 		if let Value::Object(fields) = &mut patch {
 			for (pallet, config) in [
 				("datanets", serde_json::to_value(datanets)),
@@ -273,8 +294,23 @@ fn genesis(
 			}
 		}
 	}
+	if development && !with_demo {
+		if let Value::Object(fields) = &mut patch {
+			let periods = AttributionConfig {
+				dispute_periods: Some(DEV_DISPUTE_PERIODS),
+				..Default::default()
+			};
+			if let Ok(config) = serde_json::to_value(periods) {
+				fields.insert("attribution".into(), config);
+			}
+		}
+	}
 	patch
 }
+
+/// Dispute window and response period of development chains, in blocks: a settlement can be
+/// disputed for 4 minutes, a challenged worker has 48 s to answer (6-s blocks).
+pub const DEV_DISPUTE_PERIODS: (BlockNumber, BlockNumber) = (40, 8);
 
 fn dev_keys(keyring: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
 	(keyring.public().into(), ed.public().into())

@@ -147,18 +147,22 @@ fn idea_to_deployment() -> Deployed {
 		assert_ok!(ModelRegistry::start_training(signed(&voter), model));
 		assert_eq!(status(), ModelStatus::Training);
 
+		let mut trained: Vec<u64> = ids[..3].to_vec();
+		trained.sort_unstable();
 		assert_ok!(ModelRegistry::register_version(
 			signed(&creator),
 			model,
 			H256::repeat_byte(0xad),
 			H256::repeat_byte(0xba),
-			H256::repeat_byte(0x77),
+			H256::repeat_byte(0x70),
+			pallet_model_registry::training_data_root(&trained),
 			3,
 			H256::repeat_byte(0xc0),
 			vec![EvalScore {
 				metric: b"perplexity".to_vec().try_into().unwrap(),
 				value_micros: 8_250_000
 			}],
+			trained,
 		));
 		assert_ok!(ModelRegistry::deploy(signed(&creator), model, 0));
 		assert_eq!(status(), ModelStatus::Deployed);
@@ -182,6 +186,12 @@ fn a_user_signed_inference_is_paid_and_attributed_to_the_data_behind_it() {
 			user_account.clone().into(),
 			10 * OPEN
 		));
+		// The model's owner lets Ferdie's node serve it; nobody else may.
+		assert_noop!(
+			Attribution::register_worker(signed(&worker), 1_000 * OPEN, vec![model]),
+			pallet_attribution::Error::<Runtime>::NotApprovedForModel
+		);
+		assert_ok!(Attribution::approve_worker(signed(&creator), model, worker.clone()));
 		assert_ok!(Attribution::register_worker(signed(&worker), 1_000 * OPEN, vec![model]));
 
 		// The user signs a request off-chain; the worker brings it on-chain, which holds the
@@ -189,6 +199,8 @@ fn a_user_signed_inference_is_paid_and_attributed_to_the_data_behind_it() {
 		let request = pallet_fee_split::InferenceRequest {
 			model,
 			prompt_hash: H256::repeat_byte(0x42),
+			tokens_in: 800,
+			workers: vec![worker.clone()].try_into().unwrap(),
 			max_output_tokens: 1_500,
 			max_fee: 2 * OPEN,
 			nonce: 1,
@@ -215,16 +227,17 @@ fn a_user_signed_inference_is_paid_and_attributed_to_the_data_behind_it() {
 		assert_ok!(Attribution::settle(
 			signed(&worker),
 			id,
-			800,
+			0,
 			1_200,
 			H256::repeat_byte(0x0a),
 			vec![(accepted[0], 10), (accepted[1], 10), (accepted[2], 20)],
-			1,
 		));
 		let milli = OPEN / 1_000;
 		assert_eq!(free(&user_account), 10 * OPEN - 1_140 * milli);
 		assert_eq!(free(&creator), owner0 + 448 * milli);
-		// The only staker has all of γ.
+		// The only staker has all of γ, in the reward pool until claimed.
+		assert_eq!(free(&voter), voter0);
+		assert_ok!(ModelRegistry::claim_rewards(signed(&voter), model));
 		assert_eq!(free(&voter), voter0 + 64 * milli);
 		// Contributor 0 has w = 0.25 + 0.5, contributor 1 w = 0.25 of δ = 0.128.
 		assert_eq!(free(&contributors[0]), c0 + 96 * milli);

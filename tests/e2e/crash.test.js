@@ -1,9 +1,10 @@
 // Crash test of paid inference: a development node serving the demo model under paid load is killed
 // with SIGKILL at random moments (some right after an answer returned, before its attribution
 // and settlement) and restarted from the same base path each time. Users put requests in escrow
-// and ask the node to answer them, a few at a time, throughout. At the end every request the
-// node answered is settled exactly once, with the answer the user got, and no request at all is
-// settled twice: counted from the events of every block from genesis to the best one.
+// (as the node quoted them: each prompt's token count, Alice's worker) and ask the node to answer
+// them, a few at a time, throughout. At the end every request the node answered is settled
+// exactly once, with the answer the user got (as its signed receipt says), and no request at all
+// is settled twice: counted from the events of every block from genesis to the best one.
 //
 // The node runs the development chain (`--chain dev`: the demo model 0 deployed, its adapter
 // installed by the node, Alice its worker with her key inserted) from the raw form of its spec,
@@ -21,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { blake2AsHex, decodeAddress } from '@polkadot/util-crypto';
 import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { Node, runNode, tempDir, sleep } from './lib/node.js';
-import { connect, keyring, OPEN } from './lib/chain.js';
+import { connect, keyring, quoteRequest, verifyReceipt, OPEN } from './lib/chain.js';
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 10);
 const SEED = process.env.CRASH_SEED !== undefined ? Number(process.env.CRASH_SEED) >>> 0 : (Date.now() ^ (process.pid << 16)) >>> 0;
@@ -123,6 +124,19 @@ test(`a node under paid load, SIGKILLed ${KILLS} times and restarted from its ba
   api = await connect(node);
   const ring = keyring();
   const users = ['Ferdie', 'Eve', 'Dave'].map((n) => ({ name: n, pair: ring.addFromUri(`//${n}`) }));
+  // What each prompt is charged: its tokens as the node counts them, quoted once (the count does
+  // not change across restarts); the node's worker, Alice, serves the requests.
+  const quotes = new Map();
+  for (const prompt of new Set(prompts)) {
+    quotes.set(prompt, await quoteRequest(node, { model: 0, prompt, maxOutputTokens: MAX_OUTPUT_TOKENS }));
+  }
+  const aliceWorker = ring.addFromUri('//Alice').address;
+  for (const q of quotes.values()) assert.deepEqual(q.workers, [aliceWorker]);
+  /** The request of `prompt` as the node quoted it. */
+  const requestOf = (prompt, nonce, expiresAt) => ({
+    model: 0, promptHash: quotes.get(prompt).promptHash, tokensIn: quotes.get(prompt).tokensIn, workers: [aliceWorker],
+    maxOutputTokens: MAX_OUTPUT_TOKENS, maxFee: OPEN, nonce, expiresAt,
+  });
 
   /** Every request put (or meant to be put) in escrow, by id. */
   const requests = new Map();
@@ -160,9 +174,7 @@ test(`a node under paid load, SIGKILLed ${KILLS} times and restarted from its ba
         if (!life.up || life.epoch !== epoch) return; // that run of the node is gone
         const nonce = nextNonce++;
         const prompt = prompts[nonce % prompts.length];
-        const tx = api.tx.feeSplit.requestInference({
-          model: 0, promptHash: blake2AsHex(prompt, 256), maxOutputTokens: MAX_OUTPUT_TOKENS, maxFee: OPEN, nonce, expiresAt,
-        });
+        const tx = api.tx.feeSplit.requestInference(requestOf(prompt, nonce, expiresAt));
         const id = requestId(pair.address, tx);
         const r = {
           id, user: name, address: pair.address, nonce, prompt, epoch: life.epoch, state: 'submitted',
@@ -351,9 +363,7 @@ test(`a node under paid load, SIGKILLed ${KILLS} times and restarted from its ba
   // Plenty: a kill takes the pool's transactions with it, and whatever was being answered.
   await topUp(8);
   const sample = [...requests.values()].at(-1);
-  const sampleTx = api.tx.feeSplit.requestInference({
-    model: 0, promptHash: blake2AsHex(sample.prompt, 256), maxOutputTokens: MAX_OUTPUT_TOKENS, maxFee: OPEN, nonce: sample.nonce, expiresAt: lastBest + 300,
-  });
+  const sampleTx = api.tx.feeSplit.requestInference(requestOf(sample.prompt, sample.nonce, lastBest + 300));
   assert.equal(requestId(sample.address, sampleTx), (await api.call.feeSplitApi.requestId(sample.address, sampleTx.method.args[0])).toHex(), 'request ids are computed as the runtime does');
   await node.waitFor('the first requests to be in escrow', async () => (await api.query.feeSplit.requests(sample.id)).isSome, 30_000);
 
@@ -529,6 +539,15 @@ test(`a node under paid load, SIGKILLed ${KILLS} times and restarted from its ba
     assert.equal(record.outputHash.toHex(), r.answer.outputHash, `${r.id} settled for the answer the user got`);
     assert.equal(record.tokensOut.toNumber(), r.answer.tokensOut);
     assert.equal(record.user.toHex(), u8aToHex(decodeAddress(r.address)));
+    // The receipt the user got is the worker's, and says what was settled.
+    const { receipt } = r.answer;
+    await verifyReceipt(api, receipt);
+    assert.deepEqual(
+      [receipt.request, receipt.tokensIn, receipt.tokensOut, receipt.outputHash, receipt.adapterHash, receipt.version],
+      [r.id, record.tokensIn.toNumber(), record.tokensOut.toNumber(), record.outputHash.toHex(), record.adapterHash.toHex(), record.version.toNumber()],
+      `${r.id}: the receipt matches the settlement`,
+    );
+    assert.equal(record.worker.toString(), receipt.worker);
   }
   for (const r of inEscrow.filter((x) => !x.answer)) {
     const n = attributed.get(r.id) ?? 0;

@@ -193,17 +193,26 @@ test('a Solidity contract compiled by solc is deployed, called, and reads the mo
   const [credible, ppb] = await openledger.datanetCredibility(0);
   assert.ok(credible);
   assert.equal(ppb, (await api.call.datanetsApi.credibility(0)).unwrap().toBigInt());
+  // The deployed version, with the tokenizer that counts its input tokens and its training set's root.
+  const [versionFound, deployedVersion] = await openledger.getVersion(0, model.deployedVersion.unwrap().toNumber());
+  assert.ok(versionFound);
+  assert.equal(deployedVersion.adapterHash, version.adapterHash.toHex());
+  assert.equal(deployedVersion.tokenizerHash, version.tokenizerHash.toHex());
+  assert.equal(deployedVersion.trainingDataRoot, version.trainingDataRoot.toHex());
   const [unknown] = await openledger.getModel(42);
   assert.equal(unknown, false);
 });
 
 test('a contract reads an attribution record and pays the contributors behind the answer', async (t) => {
-  // Ferdie pays for an answer of the demo model; Alice, its worker, settles it with influences
-  // 3:1 on the demo contributions of Bob (0) and Charlie (1).
+  // Ferdie pays for an answer of the demo model, 800 tokens in, naming Alice, its worker; she
+  // settles it with influences 3:1 on the demo contributions of Bob (0) and Charlie (1), both in
+  // the deployed version's training set.
   const best = await node.bestNumber();
   const request = {
     model: 0,
     promptHash: blake2AsHex('What is a Datanet?', 256),
+    tokensIn: 800,
+    workers: [alice.address],
     maxOutputTokens: 1500,
     maxFee: 2n * OPEN,
     nonce: 1,
@@ -212,7 +221,7 @@ test('a contract reads an attribution record and pays the contributors behind th
   const requested = findEvent(await sendOk(api, api.tx.feeSplit.requestInference(request), ferdie), 'feeSplit', 'InferenceRequested');
   const requestId = requested.data.request.toHex();
   const outputHash = blake2AsHex('A Datanet is a shared dataset on OpenLedger.', 256);
-  await sendOk(api, api.tx.attribution.settle(requestId, 800, 1200, outputHash, [[0, 3_000_000], [1, 1_000_000]], 0), alice);
+  await sendOk(api, api.tx.attribution.settle(requestId, 0, 1200, outputHash, [[0, 3_000_000], [1, 1_000_000]]), alice);
   const record = (await api.call.attributionApi.record(requestId)).unwrap();
 
   const { abi, bytecode } = contracts.AttributionTipJar.AttributionTipJar;
@@ -237,9 +246,12 @@ test('a contract reads an attribution record and pays the contributors behind th
   assert.equal(direct.outputHash, outputHash);
   assert.equal(direct.fees.fee, record.breakdown.fee.toBigInt());
   assert.equal(direct.fees.contributors, record.breakdown.contributors.toBigInt());
+  assert.equal(direct.fees.worker, record.breakdown.worker.toBigInt());
+  assert.equal(direct.fees.stakers, record.breakdown.stakers.toBigInt());
+  assert.equal(direct.tokensIn, 800n);
   assert.deepEqual(
     direct.contributions.map((c) => [Number(c.id), c.contributor, c.paid]),
-    record.contributions.map((c) => [c.contribution.toNumber(), c.contributor.toHex(), c.paid.toBigInt()]),
+    record.contributions.map((c) => [c.contribution.toNumber(), c.contributor.unwrap().toHex(), c.paid.toBigInt()]),
   );
   const [earned] = await openledger.contributorEarnings(u8aToHex(decodeAddress(bob.address)));
   assert.equal(earned, (await api.call.attributionApi.contributorEarnings(bob.address)).total.toBigInt());

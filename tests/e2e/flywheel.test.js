@@ -3,10 +3,13 @@
 // chain says it may read (accepted ones, of its approved Datanets, with the data from the node's
 // content store). The version is registered with the job's provenance and deployed, and the node
 // serves it and names the contributors behind its answers. Then a user pays for an answer: the
-// request is held in escrow, the node answers it, and the node's off-chain worker has the native
-// engine attribute the answer and settles it with Alice's worker key from the dev keystore; every
-// party's balance moves by exactly its share and the record names the data behind the answer.
-// Last, a user who only signs a request off-chain is served through the OpenAI-compatible API.
+// node quotes the request (the prompt's tokens, its workers), the user signs it naming Alice's
+// worker, which the model's owner approved; it is held in escrow, the node answers it with a
+// receipt signed by the worker key, and the node's off-chain worker has the native engine
+// attribute the answer and settles it with Alice's worker key from the dev keystore; every
+// party's balance moves by exactly its share (the stakers' into the staking pot, which the staker
+// claims), the record names the data behind the answer and agrees with the receipt. Last, a user
+// who only signs a request off-chain is served through the OpenAI-compatible API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -15,7 +18,10 @@ import { fileURLToPath } from 'node:url';
 import { Node, tempDir } from './lib/node.js';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
-import { connect, findEvent, freeBalance, keyring, sendInBlock, sendOk, OPEN } from './lib/chain.js';
+import {
+  assertReceiptMatchesRecord, connect, findEvent, freeBalance, keyring, quoteRequest, quotedRequest, registerVersionTx,
+  sendInBlock, sendOk, sharesTotal, stakingPot, trainingRoot, verifyReceipt, OPEN,
+} from './lib/chain.js';
 
 const data = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data');
 const qa = readFileSync(path.join(data, 'openledger-qa.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -81,21 +87,42 @@ test('--dev starts with the demo: a curated Datanet, a deployed model, a worker,
   const first = (await api.call.datanetsApi.contribution(0)).unwrap();
   assert.match(Buffer.from((await node.rpc('datanets_content', [first.contentHash.toHex()])).slice(2), 'hex').toString(), /OpenLedger/);
 
-  const request = {
-    model: 0, promptHash: blake2AsHex(question, 256), maxOutputTokens: 16, maxFee: OPEN, nonce: 1,
-    expiresAt: (await node.bestNumber()) + 100,
-  };
+  // The genesis version is trained on the demo contributions 0..5, counted with this node's
+  // tokenizer; Dave owns the model and approved Alice.
+  const version = (await api.call.modelRegistryApi.version(0, model.deployedVersion.unwrap())).unwrap();
+  assert.equal(version.trainingDataRoot.toHex(), trainingRoot([0, 1, 2, 3, 4, 5]));
+  assert.equal(model.owner.toString(), dave.address);
+  assert.ok((await api.query.attribution.approvedWorkers(0, alice.address)).isSome, 'Dave approved Alice');
+
+  // What to sign: the node's count of the prompt's tokens, its worker, the fee of the longest answer.
+  const { request, quote } = await quotedRequest(node, {
+    model: 0, prompt: question, maxOutputTokens: 16, maxFee: OPEN, nonce: 1, expiresAt: (await node.bestNumber()) + 100,
+  });
+  assert.equal(quote.promptHash, blake2AsHex(question, 256));
+  assert.deepEqual(quote.workers, [alice.address]);
+  assert.equal(quote.tokenizerHash, version.tokenizerHash.toHex());
+  assert.equal(quote.version, model.deployedVersion.unwrap().toNumber());
+  assert.ok(quote.tokensIn > 5, `${quote.tokensIn} tokens in`);
+  assert.equal(BigInt(quote.maxFee), BigInt((await node.rpc('fees_quote', [0, quote.tokensIn, 16])).total));
+  await assert.rejects(
+    quoteRequest(node, { model: 999, prompt: question, maxOutputTokens: 16 }),
+    (e) => e.rpc?.code === 5300 && /not deployed/.test(e.message),
+  );
   const held = await sendInBlock(api, api.tx.feeSplit.requestInference(request), ferdie);
   assert.equal(held.error, null);
   const requestId = find(held.events.map(({ event }) => event), 'feeSplit', 'InferenceRequested').data.request.toHex();
   const answer = await node.rpc('inference_answerRequest', [{ request: requestId, prompt: question }]);
   assert.match(answer.text, /Datanet/);
+  await verifyReceipt(api, answer.receipt);
+  assert.equal(answer.receipt.worker, alice.address);
   let record;
   await node.waitFor('the demo request to be settled', async () => {
     record = await node.rpc('attribution_record', [requestId]).catch(() => null);
     return record !== null;
   }, 120_000);
   assert.equal(record.model, 0);
+  assert.equal(record.tokensIn, quote.tokensIn);
+  assertReceiptMatchesRecord(answer.receipt, record);
   assert.ok(record.contributions.some((c) => c.contribution === 1 && c.contributor === charlie.address), JSON.stringify(record.contributions));
 });
 
@@ -166,19 +193,21 @@ test('ModelFactory trains the model on exactly its accepted contributions, read 
   assert.deepEqual(m.datanets, [datanet]);
   for (const { id, contributor } of accepted) assert.equal(m.contributors[id], contributor);
 
-  // The version is registered with the job's provenance, then deployed.
-  const events = await ok(
-    api.tx.modelRegistry.registerVersion(
-      model, m.adapterHash, m.baseModelHash, m.trainingDataRoot, m.trainingDataCount, m.configHash,
-      m.evalScores.map((s) => ({ metric: s.metric, valueMicros: s.value_micros })),
-    ),
-    dave,
-  );
+  // The manifest's training-data root is the Merkle root of its contributions, and its tokenizer
+  // the base model's (the genesis version's too).
+  assert.equal(m.trainingDataRoot, trainingRoot(m.contributions));
+  const demo = (await api.call.modelRegistryApi.model(0)).unwrap();
+  const demoVersion = (await api.call.modelRegistryApi.version(0, demo.deployedVersion.unwrap())).unwrap();
+  assert.equal(m.tokenizerHash, demoVersion.tokenizerHash.toHex());
+
+  // The version is registered with the job's provenance and training set, then deployed.
+  const events = await ok(registerVersionTx(api, model, m), dave);
   const version = find(events, 'modelRegistry', 'VersionRegistered').data.version.toNumber();
   await ok(api.tx.modelRegistry.deploy(model, version), dave);
   const stored = (await api.call.modelRegistryApi.version(model, version)).unwrap();
   assert.equal(stored.trainingDataRoot.toHex(), m.trainingDataRoot);
   assert.equal(stored.trainingDataCount.toNumber(), accepted.length);
+  assert.equal(stored.tokenizerHash.toHex(), m.tokenizerHash);
   assert.equal((await api.call.modelRegistryApi.versions(model, 0, 10)).length, 1);
   state.manifest = m;
 });
@@ -210,20 +239,32 @@ test('a paid answer is attributed and settled by the off-chain worker, every sha
   const { model, accepted } = state;
   assert.ok(state.manifest, 'the training test deployed a version');
   // Alice's node serves the model: her worker key is in the dev keystore. Eve stakes on it.
-  // (On --dev she is already the worker of the demo model: she adds this one.)
+  // (On --dev she is already the worker of the demo model: she adds this one.) She may only once
+  // Dave, the model's owner, approved her.
   const worker = (await api.query.attribution.workers(alice.address)).unwrapOr(null);
-  if (worker) await ok(api.tx.attribution.setWorkerModels([...worker.models.map((m) => m.toNumber()), model]), alice);
-  else await ok(api.tx.attribution.registerWorker(1_000n * OPEN, [model]), alice);
+  const serve = () => (worker
+    ? api.tx.attribution.setWorkerModels([...worker.models.map((m) => m.toNumber()), model])
+    : api.tx.attribution.registerWorker(1_000n * OPEN, [model]));
+  const unapproved = await sendInBlock(api, serve(), alice);
+  assert.equal(unapproved.error?.name, 'attribution.NotApprovedForModel');
+  // The node has no worker for the model yet: it quotes nothing.
+  await assert.rejects(
+    quoteRequest(node, { model, prompt: question, maxOutputTokens: 24 }),
+    (e) => e.rpc?.code === 5300 && /no worker serving model/.test(e.message),
+  );
+  await ok(api.tx.attribution.approveWorker(model, alice.address), dave);
+  await ok(serve(), alice);
   await ok(api.tx.modelRegistry.stake(model, 10n * OPEN), eve);
 
   const earnedBefore = await node.rpc('attribution_contributor', [charlie.address, 0, 10]);
 
-  // Ferdie puts a request in escrow: the prompt's hash, at most 24 tokens, at most 1 OPEN.
+  // Ferdie puts a request in escrow: the prompt's hash and token count, Alice's worker, at most
+  // 24 tokens, at most 1 OPEN.
   const prompt = question;
-  const request = {
-    model, promptHash: blake2AsHex(prompt, 256), maxOutputTokens: 24, maxFee: OPEN, nonce: 7,
-    expiresAt: (await node.bestNumber()) + 100,
-  };
+  const { request, quote: quoted } = await quotedRequest(node, {
+    model, prompt, maxOutputTokens: 24, maxFee: OPEN, nonce: 7, expiresAt: (await node.bestNumber()) + 100,
+  });
+  assert.deepEqual(request.workers, [alice.address]);
   const held = await sendInBlock(api, api.tx.feeSplit.requestInference(request), ferdie);
   assert.equal(held.error, null);
   const requestId = find(held.events.map(({ event }) => event), 'feeSplit', 'InferenceRequested').data.request.toHex();
@@ -238,6 +279,16 @@ test('a paid answer is attributed and settled by the off-chain worker, every sha
   assert.equal(answer.adapter, 'qa-v0');
   assert.ok(answer.tokensOut >= 1 && answer.tokensOut <= 24);
   assert.equal(answer.outputHash, blake2AsHex(answer.text, 256));
+  assert.equal(answer.tokensIn, quoted.tokensIn);
+  // The worker's receipt: what was answered, signed with Alice's worker key.
+  await verifyReceipt(api, answer.receipt);
+  assert.deepEqual(
+    { ...answer.receipt, signature: undefined },
+    {
+      request: requestId, model, version: quoted.version, adapterHash: state.manifest.adapterHash, tokensIn: answer.tokensIn,
+      tokensOut: answer.tokensOut, outputHash: answer.outputHash, worker: alice.address, signature: undefined,
+    },
+  );
   await assert.rejects(
     node.rpc('inference_answerRequest', [{ request: requestId, prompt }]),
     (e) => e.rpc?.code === 5300 && /already answered/.test(e.message),
@@ -254,7 +305,12 @@ test('a paid answer is attributed and settled by the off-chain worker, every sha
   assert.equal(record.outputHash, answer.outputHash);
   assert.equal(record.tokensIn, answer.tokensIn);
   assert.equal(record.tokensOut, answer.tokensOut);
+  assert.equal(record.promptHash, request.promptHash);
+  assert.equal(record.adapterHash, state.manifest.adapterHash);
+  assertReceiptMatchesRecord(answer.receipt, record);
   assert.ok(record.contributions.length >= 1);
+  const trained = new Set(state.manifest.contributions);
+  for (const c of record.contributions) assert.ok(trained.has(c.contribution), `#${c.contribution} is in the version's training set`);
   const contributorOf = new Map(accepted.map((a) => [a.id, a.contributor]));
   for (const c of record.contributions) assert.equal(c.contributor, contributorOf.get(c.contribution));
   const quote = await node.rpc('fees_quote', [model, answer.tokensIn, answer.tokensOut]);
@@ -267,14 +323,16 @@ test('a paid answer is attributed and settled by the off-chain worker, every sha
   const fee = BigInt(record.fee.fee);
   assert.equal(await delta(ferdie.address), -fee);
   assert.equal(await delta(dave.address), BigInt(record.fee.modelOwner));
-  assert.equal(await delta(eve.address), BigInt(record.fee.stakers));
+  // No compute share on this model: the owner's part is all Dave's.
+  assert.equal(record.fee.worker, '0');
+  // The stakers' share goes into the staking pot; Eve claims it afterwards.
+  assert.ok(BigInt(record.fee.stakers) > 0n);
+  assert.equal(await delta(eve.address), 0n);
+  assert.equal(await delta(stakingPot(api)), BigInt(record.fee.stakers));
   const paidTo = (who) => record.contributions.filter((c) => c.contributor === who).reduce((s, c) => s + BigInt(c.paid), 0n);
   assert.equal(await delta(bob.address), paidTo(bob.address));
   assert.equal(await delta(charlie.address), paidTo(charlie.address));
-  assert.equal(
-    BigInt(record.fee.platform) + BigInt(record.fee.modelOwner) + BigInt(record.fee.stakers) + BigInt(record.fee.contributors) + BigInt(record.fee.remainder),
-    fee,
-  );
+  assert.equal(sharesTotal(record.fee), fee);
   // Ferdie's hold is gone: he paid the fee and got the rest back.
   const { data } = await (await api.at(after)).query.system.account(ferdie.address);
   assert.equal(data.reserved.toBigInt(), 0n);
@@ -285,6 +343,14 @@ test('a paid answer is attributed and settled by the off-chain worker, every sha
   assert.equal(BigInt(earned.total) - BigInt(earnedBefore.total), paidTo(charlie.address));
   assert.ok(earned.records.some((r) => r.request === requestId));
   await node.waitFor('the settled request to leave the store', async () => (await node.rpc('inference_pendingSettlements')).total === 0, 60_000);
+
+  // Eve, the model's only staker, claims the stakers' share (rounded down: at most a unit less).
+  const claimable = (await api.call.modelRegistryApi.staker(model, eve.address)).unwrap().claimable.toBigInt();
+  const stakers = BigInt(record.fee.stakers);
+  assert.ok(claimable <= stakers && stakers - claimable <= 1n, `claimable ${claimable} of ${stakers}`);
+  const claimed = await sendOk(api, api.tx.modelRegistry.claimRewards(model), eve);
+  assert.equal(find(claimed, 'modelRegistry', 'RewardsClaimed').data.amount.toBigInt(), claimable);
+  assert.equal((await api.call.modelRegistryApi.staker(model, eve.address)).unwrap().claimable.toBigInt(), 0n);
 });
 
 test('a node restarted between answer and settlement still settles, exactly once', async () => {
@@ -293,17 +359,16 @@ test('a node restarted between answer and settlement still settles, exactly once
   const records = async () => (await node.rpc('attribution_modelRecords', [model, 0, 10])).total;
   const settledBefore = await records();
   const prompt = 'What is gOPEN?';
-  const request = {
-    model, promptHash: blake2AsHex(prompt, 256), maxOutputTokens: 16, maxFee: OPEN, nonce: 8,
-    expiresAt: (await node.bestNumber()) + 100,
-  };
+  const { request } = await quotedRequest(node, {
+    model, prompt, maxOutputTokens: 16, maxFee: OPEN, nonce: 8, expiresAt: (await node.bestNumber()) + 100,
+  });
   const held = await sendInBlock(api, api.tx.feeSplit.requestInference(request), ferdie);
   assert.equal(held.error, null);
   const requestId = find(held.events.map(({ event }) => event), 'feeSplit', 'InferenceRequested').data.request.toHex();
   const ferdieAfterRequest = await total(ferdie.address, held.blockHash);
 
   // Answered, then the node goes down at once: its attribution had no time to finish.
-  await node.rpc('inference_answerRequest', [{ request: requestId, prompt }]);
+  const answer = await node.rpc('inference_answerRequest', [{ request: requestId, prompt }]);
   await api.disconnect();
   await node.stop();
   await node.start();
@@ -315,6 +380,9 @@ test('a node restarted between answer and settlement still settles, exactly once
     return record !== null;
   }, 180_000);
   assert.ok(record.contributions.length >= 1, 'attributed after the restart');
+  // Settled as the receipt the user got before the restart says.
+  await verifyReceipt(api, answer.receipt);
+  assertReceiptMatchesRecord(answer.receipt, record);
   // Wait a few more blocks: nothing is settled twice.
   const at = await node.bestNumber();
   await node.waitFor('three more blocks', async () => (await node.bestNumber()) >= at + 3, 60_000);
@@ -327,13 +395,18 @@ test('a request signed off-chain and sent to the OpenAI API is answered, brought
   // Ferdie signs a request for the demo model; he sends no transaction. The node checks it with
   // the runtime, answers at once, and its off-chain worker puts it in escrow and settles it.
   const prompt = 'What is OpenLedger?';
-  const request = {
-    model: 0, promptHash: blake2AsHex(prompt, 256), maxOutputTokens: 12, maxFee: OPEN, nonce: 4242,
-    expiresAt: (await node.bestNumber()) + 100,
-  };
+  const { request } = await quotedRequest(node, {
+    model: 0, prompt, maxOutputTokens: 12, maxFee: OPEN, nonce: 4242, expiresAt: (await node.bestNumber()) + 100,
+  });
   const digest = (await api.call.feeSplitApi.signingDigest(request)).toU8a();
-  const signed = (who, r = request) => ({
-    request: { ...r, maxFee: r.maxFee.toString() }, user: who.address, signature: u8aToHex(who.sign(digest)),
+  const signed = (who) => ({
+    request: { ...request, maxFee: request.maxFee.toString() }, user: who.address, signature: u8aToHex(who.sign(digest)),
+  });
+  /** Ferdie's signature of another request than the quoted one. */
+  const signedOther = async (r) => ({
+    request: { ...r, maxFee: r.maxFee.toString() },
+    user: ferdie.address,
+    signature: u8aToHex(ferdie.sign((await api.call.feeSplitApi.signingDigest(r)).toU8a())),
   });
   const chat = (openledger, extra = {}) => fetch(`${node.openaiUrl}/chat/completions`, {
     method: 'POST',
@@ -354,6 +427,14 @@ test('a request signed off-chain and sent to the OpenAI API is answered, brought
   res = await chat({ signed_request: signed(ferdie) }, { messages: [{ role: 'user', content: 'Something else?' }] });
   assert.equal(res.status, 402);
   assert.match((await res.json()).error.message, /prompt_hash/);
+  // Nor a request that does not charge the prompt's tokens, or that names none of the node's
+  // workers (Bob is no worker of its).
+  res = await chat({ signed_request: await signedOther({ ...request, tokensIn: request.tokensIn - 1 }) });
+  assert.equal(res.status, 402);
+  assert.match((await res.json()).error.message, new RegExp(`the prompt is ${request.tokensIn} tokens`));
+  res = await chat({ signed_request: await signedOther({ ...request, workers: [bob.address] }) });
+  assert.equal(res.status, 402);
+  assert.match((await res.json()).error.message, /names none of this node's workers/);
 
   const id = (await api.call.feeSplitApi.requestId(ferdie.address, request)).toHex();
   const before = await api.rpc.chain.getBlockHash();
@@ -366,6 +447,13 @@ test('a request signed off-chain and sent to the OpenAI API is answered, brought
   assert.equal(body.openledger.request, id);
   assert.equal(body.openledger.outputHash, blake2AsHex(text, 256));
   assert.ok(body.usage.completion_tokens <= 12);
+  assert.equal(body.usage.prompt_tokens, request.tokensIn);
+  // The worker's signed receipt comes with the answer.
+  const { receipt } = body.openledger;
+  await verifyReceipt(api, receipt);
+  assert.equal(receipt.request, id);
+  assert.equal(receipt.outputHash, body.openledger.outputHash);
+  assert.equal(receipt.worker, alice.address);
   // Answered once.
   res = await chat({ signed_request: signed(ferdie) });
   assert.equal(res.status, 402);
@@ -380,6 +468,7 @@ test('a request signed off-chain and sent to the OpenAI API is answered, brought
   assert.equal(record.worker, alice.address);
   assert.equal(record.outputHash, body.openledger.outputHash);
   assert.equal(record.tokensOut, body.usage.completion_tokens);
+  assertReceiptMatchesRecord(receipt, record);
   assert.ok(record.contributions.length >= 1);
   const escrow = (await api.call.feeSplitApi.request(id)).unwrap();
   assert.equal(escrow.signedOffChain.isTrue, true);

@@ -1,18 +1,21 @@
 // The flywheel on the two-validator `--chain local` network: Alice's node serves SmolLM2 and
 // Bob's only validates. Contributors fill a Datanet, a model is voted through, Alice's node
 // fine-tunes it from the chain and it is deployed; Alice's worker key is put in her node's
-// keystore over RPC (`author_insertKey`, as an operator would), and her off-chain worker settles
-// the paid answers in one batch where it can. Bob's node, which ran none of it, holds the same
-// records and balances, checked to the unit.
+// keystore over RPC (`author_insertKey`, as an operator would), the model's owner approves her
+// worker, users sign requests the node quoted, and her off-chain worker settles the paid answers
+// in one batch where it can, as the receipts she signed say. Bob's node, which ran none of it,
+// holds the same records and balances, checked to the unit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { blake2AsHex } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
 import { localValidator, tempDir } from './lib/node.js';
-import { connect, findEvent, keyring, sendInBlock, sendOk, OPEN } from './lib/chain.js';
+import {
+  assertReceiptMatchesRecord, connect, findEvent, keyring, quotedRequest, registerVersionTx, sendInBlock, sendOk,
+  sharesTotal, stakingPot, trainingRoot, verifyReceipt, OPEN,
+} from './lib/chain.js';
 
 const data = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data');
 const qa = readFileSync(path.join(data, 'openledger-qa.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -116,13 +119,8 @@ test("Alice's node trains the model from the chain; the version is registered, d
   const byId = (a, b) => a - b;
   assert.deepEqual([...m.contributions].sort(byId), accepted.map((a) => a.id).sort(byId));
 
-  const events = await ok(
-    api.tx.modelRegistry.registerVersion(
-      model, m.adapterHash, m.baseModelHash, m.trainingDataRoot, m.trainingDataCount, m.configHash,
-      m.evalScores.map((s) => ({ metric: s.metric, valueMicros: s.value_micros })),
-    ),
-    dave,
-  );
+  assert.equal(m.trainingDataRoot, trainingRoot(m.contributions));
+  const events = await ok(registerVersionTx(api, model, m), dave);
   const version = findEvent(events, 'modelRegistry', 'VersionRegistered').data.version.toNumber();
   await ok(api.tx.modelRegistry.deploy(model, version), dave);
   await bobNode.waitFor('Bob to see the deployed version', async () => {
@@ -131,6 +129,7 @@ test("Alice's node trains the model from the chain; the version is registered, d
   }, 60_000);
   const stored = (await bobApi.call.modelRegistryApi.version(model, version)).unwrap();
   assert.equal(stored.adapterHash.toHex(), m.adapterHash);
+  assert.equal(stored.tokenizerHash.toHex(), m.tokenizerHash);
   state.manifest = m;
 });
 
@@ -140,16 +139,25 @@ test("Alice's worker key, inserted over RPC, settles the paid answers; Bob's nod
   // An operator puts the worker key in the node's keystore; no key is there by default on `local`.
   await aliceNode.rpc('author_insertKey', ['attr', '//Alice', u8aToHex(alice.publicKey)]);
   assert.equal(await aliceNode.rpc('author_hasKey', [u8aToHex(alice.publicKey), 'attr']), true);
+  // Dave, the model's owner, approves her worker, and gives the settling worker 5% of his part.
+  await ok(api.tx.attribution.approveWorker(model, alice.address), dave);
+  await ok(api.tx.attribution.setServingPolicy(model, { openToStake: null, workerShare: 50_000_000 }), dave);
   await ok(api.tx.attribution.registerWorker(1_000n * OPEN, [model]), alice);
   await ok(api.tx.modelRegistry.stake(model, 10n * OPEN), eve);
 
-  // Ferdie puts two requests in escrow at once; Alice's node answers both.
+  // Ferdie puts two requests in escrow at once, as the node quoted them; Alice's node answers both.
   const prompts = ['What is a Datanet?', 'What is gOPEN?'];
   const expiresAt = (await aliceNode.bestNumber()) + 200;
   const first = await nextNonce(ferdie);
-  const held = await Promise.all(prompts.map((prompt, i) => sendInBlock(
+  const quoted = await Promise.all(prompts.map((prompt, i) => quotedRequest(aliceNode, {
+    model, prompt, maxOutputTokens: 12, maxFee: OPEN, nonce: 100 + i, expiresAt, workers: [alice.address],
+  })));
+  // The node's worker for the model is Alice's key. (`--alice` put it in the keystore already,
+  // in memory, and the operator's copy is on disk: the quote may name it twice.)
+  for (const { quote } of quoted) assert.deepEqual([...new Set(quote.workers)], [alice.address]);
+  const held = await Promise.all(quoted.map(({ request }, i) => sendInBlock(
     api,
-    api.tx.feeSplit.requestInference({ model, promptHash: blake2AsHex(prompt, 256), maxOutputTokens: 12, maxFee: OPEN, nonce: 100 + i, expiresAt }),
+    api.tx.feeSplit.requestInference(request),
     ferdie,
     { nonce: first + i },
   )));
@@ -159,7 +167,13 @@ test("Alice's worker key, inserted over RPC, settles the paid answers; Bob's nod
   });
   const answers = await Promise.all(requests.map((request, i) =>
     aliceNode.rpc('inference_answerRequest', [{ request, prompt: prompts[i] }])));
-  for (const answer of answers) assert.equal(answer.adapter, 'local-qa');
+  for (const [i, answer] of answers.entries()) {
+    assert.equal(answer.adapter, 'local-qa');
+    assert.equal(answer.tokensIn, quoted[i].request.tokensIn);
+    // Signed with the worker key just inserted; checked against Bob's node's runtime.
+    await verifyReceipt(bobApi, answer.receipt);
+    assert.equal(answer.receipt.worker, alice.address);
+  }
 
   // Settled by Alice's off-chain worker; read back from Bob's node.
   const records = [];
@@ -175,6 +189,8 @@ test("Alice's worker key, inserted over RPC, settles the paid answers; Bob's nod
     assert.equal(record.worker, alice.address);
     assert.equal(record.user, ferdie.address);
     assert.equal(record.outputHash, answers[i].outputHash);
+    assertReceiptMatchesRecord(answers[i].receipt, record);
+    assert.equal(sharesTotal(record.fee), BigInt(record.fee.fee));
     assert.ok(record.contributions.length >= 1);
     for (const c of record.contributions) assert.equal(c.contributor, contributorOf.get(c.contribution));
   }
@@ -203,7 +219,13 @@ test("Alice's worker key, inserted over RPC, settles the paid answers; Bob's nod
   const sum = (f) => records.reduce((s, r) => s + f(r), 0n);
   assert.equal(await delta(ferdie.address), -sum((r) => BigInt(r.fee.fee)));
   assert.equal(await delta(dave.address), sum((r) => BigInt(r.fee.modelOwner)));
-  assert.equal(await delta(eve.address), sum((r) => BigInt(r.fee.stakers)));
+  // The stakers' share waits in the staking pot until Eve claims it.
+  assert.equal(await delta(eve.address), 0n);
+  assert.equal(await delta(stakingPot(bobApi)), sum((r) => BigInt(r.fee.stakers)));
+  // The worker's compute share: 5% of the owner's part, rounded down.
+  for (const r of records) {
+    assert.equal(BigInt(r.fee.worker), (BigInt(r.fee.modelOwner) + BigInt(r.fee.worker)) / 20n);
+  }
   for (const who of [bob, charlie]) {
     const paid = sum((r) => r.contributions.filter((c) => c.contributor === who.address).reduce((s, c) => s + BigInt(c.paid), 0n));
     assert.equal(await delta(who.address), paid);
@@ -215,4 +237,11 @@ test("Alice's worker key, inserted over RPC, settles the paid answers; Bob's nod
     const quote = await bobNode.rpc('fees_quote', [model, answers[i].tokensIn, answers[i].tokensOut]);
     assert.equal(record.fee.fee, quote.total);
   }
+
+  // Eve, the only staker, claims both settlements' stakers' shares (at most a unit each rounded away).
+  const owed = sum((r) => BigInt(r.fee.stakers));
+  const claimable = (await bobApi.call.modelRegistryApi.staker(model, eve.address)).unwrap().claimable.toBigInt();
+  assert.ok(claimable <= owed && owed - claimable <= BigInt(records.length), `claimable ${claimable} of ${owed}`);
+  const claimed = await ok(api.tx.modelRegistry.claimRewards(model), eve);
+  assert.equal(findEvent(claimed, 'modelRegistry', 'RewardsClaimed').data.amount.toBigInt(), claimable);
 });

@@ -1,15 +1,20 @@
 // The model lifecycle on a `--dev` node, driven by polkadot.js with real signed extrinsics:
 // a Datanet is created and filled, contributions are staked and curated, a model is proposed,
 // gOPEN holders vote it through, it collects data until the condition holds, and a trained
-// version is registered and deployed. Then the model is paid for: a user signs a request with a
-// maximum fee, a worker brings it on-chain and settles it with influence scores, and every party's
-// balance moves by exactly its share. State and events are read back at every step.
+// version is registered with its training set and deployed. Then the model is paid for: its owner
+// approves a worker and gives it a share of its part, a user signs a request naming that worker,
+// its input tokens and a maximum fee, the worker brings it on-chain and settles it with influence
+// scores on the version's training contributions, and every party's balance moves by exactly its
+// share; the stakers' share waits in the staking pot until the staker claims it. State and events
+// are read back at every step.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { stringToU8a, u8aConcat } from '@polkadot/util';
 import { blake2AsHex, encodeAddress } from '@polkadot/util-crypto';
 import { Node } from './lib/node.js';
-import { connect, findEvent, freeBalance, keyring, sendInBlock, sendOk, OPEN } from './lib/chain.js';
+import {
+  connect, findEvent, freeBalance, keyring, sendInBlock, sendOk, sharesTotal, stakingPot, trainingRoot, OPEN,
+} from './lib/chain.js';
 
 let node;
 let api;
@@ -128,20 +133,34 @@ test('a Datanet is filled, curated, and a model goes from proposal to deployment
   events = await ok(api.tx.modelRegistry.startTraining(modelId), charlie);
   assert.equal(find(events, 'modelRegistry', 'StatusChanged').data.status.toString(), 'Training');
 
-  // 8. A trained version is registered with its provenance and deployed; Eve stakes on it.
+  // 8. A trained version is registered with its provenance and its training set (the ids, whose
+  // Merkle root is the version's training-data root) and deployed; Eve stakes on it. No node
+  // serves this version, so its tokenizer hash is only recorded.
   const adapterHash = blake2AsHex('adapter weights', 256);
-  events = await ok(
-    api.tx.modelRegistry.registerVersion(
-      modelId,
-      adapterHash,
-      blake2AsHex('base weights', 256),
-      blake2AsHex(contributions.join(','), 256),
-      contributions.length,
-      blake2AsHex('rank=8,alpha=16', 256),
-      [{ metric: 'perplexity', valueMicros: 8_250_000 }],
-    ),
-    dave,
+  const tokenizerHash = blake2AsHex('tokenizer', 256);
+  const register = (root, set) => api.tx.modelRegistry.registerVersion(
+    modelId,
+    adapterHash,
+    blake2AsHex('base weights', 256),
+    tokenizerHash,
+    root,
+    set.length,
+    blake2AsHex('rank=8,alpha=16', 256),
+    [{ metric: 'perplexity', valueMicros: 8_250_000 }],
+    set,
   );
+  const root = trainingRoot(contributions);
+  // The chain checks the set against the root, its order, and that each id is the model's data.
+  const wrongRoot = await sendInBlock(api, register(blake2AsHex(contributions.join(','), 256), contributions), dave);
+  assert.equal(wrongRoot.error?.name, 'modelRegistry.TrainingRootMismatch');
+  const unordered = [contributions[1], contributions[0], contributions[2]];
+  const badOrder = await sendInBlock(api, register(trainingRoot(unordered), unordered), dave);
+  assert.equal(badOrder.error?.name, 'modelRegistry.BadTrainingSet');
+  // Contribution 0 is the --dev demo's, in Datanet 0, which this model does not train on.
+  const foreign = [0, ...contributions];
+  const notOurs = await sendInBlock(api, register(trainingRoot(foreign), foreign), dave);
+  assert.equal(notOurs.error?.name, 'modelRegistry.ContributionNotInModel');
+  events = await ok(register(root, contributions), dave);
   assert.equal(find(events, 'modelRegistry', 'VersionRegistered').data.adapterHash.toHex(), adapterHash);
   events = await ok(api.tx.modelRegistry.deploy(modelId, 0), dave);
   find(events, 'modelRegistry', 'Deployed');
@@ -153,6 +172,14 @@ test('a Datanet is filled, curated, and a model goes from proposal to deployment
   assert.equal(model.totalStake.toBigInt(), 10n * OPEN);
   const version = (await api.query.modelRegistry.versions(modelId, 0)).unwrap();
   assert.equal(version.trainingDataCount.toNumber(), 3);
+  assert.equal(version.trainingDataRoot.toHex(), root);
+  assert.equal(version.tokenizerHash.toHex(), tokenizerHash);
+  const eveStake = (await api.call.modelRegistryApi.staker(modelId, eve.address)).unwrap();
+  assert.equal(eveStake.active.toBigInt(), 10n * OPEN);
+  assert.equal(eveStake.claimable.toBigInt(), 0n);
+  // A stake below the minimum (1 OPEN) is refused.
+  const dust = await sendInBlock(api, api.tx.modelRegistry.stake(modelId, OPEN / 2n), charlie);
+  assert.equal(dust.error?.name, 'modelRegistry.StakeBelowMinimum');
   assert.equal(version.evalScores[0].valueMicros.toBigInt(), 8_250_000n);
   deployed.modelId = modelId;
   deployed.contributions = contributions;
@@ -175,13 +202,22 @@ function txFee(events) {
   return find(events, 'transactionPayment', 'TransactionFeePaid').data.actualFee.toBigInt();
 }
 
-test('a user pays for an answer; the fee is split to the unit among treasury, owner, stakers and contributors', async () => {
+test('a user pays for an answer; the fee is split to the unit among treasury, owner, worker, stakers and contributors', async () => {
   const { modelId, contributions } = deployed;
   assert.ok(modelId !== undefined, 'the lifecycle test deployed a model');
   const milli = OPEN / 1000n;
 
-  // Ferdie registers as a worker serving the model.
-  let events = await ok(api.tx.attribution.registerWorker(1_000n * OPEN, [modelId]), ferdie);
+  // Ferdie may serve the model only once its owner, Dave, approves him; Dave gives the settling
+  // worker 10% of his part of each fee.
+  const unapproved = await sendInBlock(api, api.tx.attribution.registerWorker(1_000n * OPEN, [modelId]), ferdie);
+  assert.equal(unapproved.error?.name, 'attribution.NotApprovedForModel');
+  const notOwner = await sendInBlock(api, api.tx.attribution.approveWorker(modelId, ferdie.address), ferdie);
+  assert.equal(notOwner.error?.name, 'attribution.NotModelOwner');
+  let events = await ok(api.tx.attribution.approveWorker(modelId, ferdie.address), dave);
+  find(events, 'attribution', 'WorkerApproved');
+  events = await ok(api.tx.attribution.setServingPolicy(modelId, { openToStake: null, workerShare: 100_000_000 }), dave);
+  find(events, 'attribution', 'ServingPolicySet');
+  events = await ok(api.tx.attribution.registerWorker(1_000n * OPEN, [modelId]), ferdie);
   find(events, 'attribution', 'WorkerRegistered');
 
   // The price is known before asking: the OpenLedger whitepaper's worked example (§2.2.4), 800
@@ -191,18 +227,24 @@ test('a user pays for an answer; the fee is split to the unit among treasury, ow
   assert.equal((await api.call.feeSplitApi.quote(modelId, 800, 1200)).unwrap().total.toBigInt(), 1140n * milli);
   assert.equal(await node.rpc('fees_quote', [9999, 1, 1]), null);
 
-  // A user with 10 OPEN signs a request off-chain, allowing at most 2 OPEN.
+  // A user with 10 OPEN signs a request off-chain: 800 input tokens, Ferdie to serve it, at
+  // most 2 OPEN.
   const user = keyring().addFromUri('//InferenceUser');
   await ok(api.tx.balances.transferKeepAlive(user.address, 10n * OPEN), alice);
   const best = await node.bestNumber();
   const request = {
     model: modelId,
     promptHash: blake2AsHex('Is "a triumph of style" fresh or rotten?', 256),
+    tokensIn: 800,
+    workers: [ferdie.address],
     maxOutputTokens: 1500,
     maxFee: 2n * OPEN,
     nonce: 1,
     expiresAt: best + 100,
   };
+  // A request must name who may serve it.
+  const nobody = await sendInBlock(api, api.tx.feeSplit.requestInference({ ...request, workers: [], nonce: 99 }), charlie);
+  assert.equal(nobody.error?.name, 'feeSplit.NoWorkers');
   const digest = (await api.call.feeSplitApi.signingDigest(request)).toU8a();
   const signature = { Sr25519: user.sign(digest) };
 
@@ -225,14 +267,21 @@ test('a user pays for an answer; the fee is split to the unit among treasury, ow
   const replay = await sendInBlock(api, api.tx.feeSplit.submitSignedRequest(request, user.address, signature), ferdie);
   assert.equal(replay.error?.name, 'feeSplit.DuplicateRequest');
 
-  // Ferdie answers and settles: influences 1:1:2 on contributions of Bob, Charlie, Bob.
+  // Ferdie answers and settles: influences 1:1:2 on contributions of Bob, Charlie, Bob. Alice, a
+  // worker the user did not name, cannot settle it; nor can a contribution outside the version's
+  // training set be named (contribution 0 is the --dev demo's).
   const outputHash = blake2AsHex('fresh', 256);
   const influences = [
     [contributions[0], 1_000_000],
     [contributions[1], 1_000_000],
     [contributions[2], 2_000_000],
   ];
-  const settled = await sendInBlock(api, api.tx.attribution.settle(requestId, 800, 1200, outputHash, influences, 1), ferdie);
+  const stranger = await sendInBlock(api, api.tx.attribution.settle(requestId, 0, 1200, outputHash, influences), alice);
+  assert.equal(stranger.error?.name, 'attribution.NotChosenByUser');
+  const outside = await sendInBlock(api, api.tx.attribution.settle(requestId, 0, 1200, outputHash, [...influences, [0, 1_000_000]]), ferdie);
+  assert.equal(outside.error?.name, 'attribution.ContributionNotInVersion');
+  const potBefore = await freeBalance(api, stakingPot(api));
+  const settled = await sendInBlock(api, api.tx.attribution.settle(requestId, 0, 1200, outputHash, influences), ferdie);
   assert.equal(settled.error, null);
   const settleEvents = settled.events.map(({ event }) => event);
   const header = await api.rpc.chain.getHeader(settled.blockHash);
@@ -244,8 +293,14 @@ test('a user pays for an answer; the fee is split to the unit among treasury, ow
   assert.deepEqual(await account(user.address, after), { free: 10n * OPEN - 1140n * milli, reserved: 0n });
   // Treasury: the platform fee (plus, as always, the transaction fee Ferdie paid).
   assert.equal(await delta(treasuryAddress()), 500n * milli + txFee(settleEvents));
-  assert.equal(await delta(dave.address), 448n * milli); // β = 70% of 0.64
-  assert.equal(await delta(eve.address), 64n * milli); // γ = 10%: Eve is the only staker
+  // β = 70% of 0.64 = 0.448 to the owner's side: 10% of it to the settling worker (who paid the
+  // settlement's transaction fee), the rest to Dave.
+  assert.equal(await delta(dave.address), 4032n * milli / 10n);
+  assert.equal(await delta(ferdie.address), 448n * milli / 10n - txFee(settleEvents));
+  // γ = 10% goes into the staking pot, not yet to Eve (the only staker).
+  assert.equal(await delta(eve.address), 0n);
+  assert.equal(await delta(stakingPot(api)), 64n * milli);
+  assert.equal((await freeBalance(api, stakingPot(api), after)) - potBefore, 64n * milli);
   assert.equal(await delta(bob.address), 96n * milli); // δ = 20%, w = 0.75
   assert.equal(await delta(charlie.address), 32n * milli); // w = 0.25
 
@@ -253,6 +308,9 @@ test('a user pays for an answer; the fee is split to the unit among treasury, ow
   assert.equal(feeEvent.fee.toBigInt(), 1140n * milli);
   assert.equal(feeEvent.refund.toBigInt(), 860n * milli);
   assert.equal(feeEvent.remainder.toBigInt(), 0n);
+  assert.equal(feeEvent.modelOwner.toBigInt(), 4032n * milli / 10n);
+  assert.equal(feeEvent.worker.toBigInt(), 448n * milli / 10n);
+  assert.equal(feeEvent.stakers.toBigInt(), 64n * milli);
   const attributed = find(settleEvents, 'attribution', 'InferenceAttributed').data;
   assert.equal(attributed.contributions.toNumber(), 3);
 
@@ -261,6 +319,11 @@ test('a user pays for an answer; the fee is split to the unit among treasury, ow
   assert.equal(record.user, user.address);
   assert.equal(record.worker, ferdie.address);
   assert.equal(record.outputHash, outputHash);
+  assert.equal(record.tokensIn, 800);
+  assert.equal(record.tokensOut, 1200);
+  assert.equal(record.promptHash, request.promptHash);
+  assert.equal(record.adapterHash, blake2AsHex('adapter weights', 256));
+  assert.equal(record.version, 0);
   assert.deepEqual(
     record.contributions.map((c) => [c.contribution, c.contributor, c.weight, c.paid]),
     [
@@ -269,7 +332,10 @@ test('a user pays for an answer; the fee is split to the unit among treasury, ow
       [contributions[2], bob.address, 500_000_000, `${64n * milli}`],
     ],
   );
-  assert.equal(record.fee.modelOwner, `${448n * milli}`);
+  assert.equal(record.fee.modelOwner, `${4032n * milli / 10n}`);
+  assert.equal(record.fee.worker, `${448n * milli / 10n}`);
+  assert.equal(record.fee.stakers, `${64n * milli}`);
+  assert.equal(sharesTotal(record.fee), 1140n * milli);
   const onChain = (await api.call.attributionApi.record(requestId)).unwrap();
   assert.equal(onChain.tokensOut.toNumber(), 1200);
   const byModel = await node.rpc('attribution_modelRecords', [modelId, 0, 10]);
@@ -282,8 +348,40 @@ test('a user pays for an answer; the fee is split to the unit among treasury, ow
   assert.deepEqual(await node.rpc('attribution_contribution', [contributions[2]]), { total: `${64n * milli}`, outputs: 1 });
 
   // Settled once only.
-  const again = await sendInBlock(api, api.tx.attribution.settle(requestId, 800, 1200, outputHash, influences, 1), ferdie);
+  const again = await sendInBlock(api, api.tx.attribution.settle(requestId, 0, 1200, outputHash, influences), ferdie);
   assert.equal(again.error?.name, 'attribution.AlreadySettled');
+
+  // Eve claims the stakers' share: all of it, as the only staker.
+  const eveInfo = (await api.call.modelRegistryApi.staker(modelId, eve.address)).unwrap();
+  assert.equal(eveInfo.claimable.toBigInt(), 64n * milli);
+  const claimed = await sendInBlock(api, api.tx.modelRegistry.claimRewards(modelId), eve);
+  assert.equal(claimed.error, null);
+  const claimEvents = claimed.events.map(({ event }) => event);
+  assert.equal(find(claimEvents, 'modelRegistry', 'RewardsClaimed').data.amount.toBigInt(), 64n * milli);
+  const claimedBefore = (await api.rpc.chain.getHeader(claimed.blockHash)).parentHash.toHex();
+  assert.equal(
+    (await freeBalance(api, eve.address, claimed.blockHash)) - (await freeBalance(api, eve.address, claimedBefore)),
+    64n * milli - txFee(claimEvents),
+  );
+  assert.equal((await api.call.modelRegistryApi.staker(modelId, eve.address)).unwrap().claimable.toBigInt(), 0n);
+  const twice = await sendInBlock(api, api.tx.modelRegistry.claimRewards(modelId), eve);
+  assert.equal(twice.error?.name, 'modelRegistry.NothingToClaim');
+
+  // Unstaking starts a 7-day unbonding: the OPEN stays held, earns nothing, and cannot be
+  // withdrawn yet.
+  const unstaked = await sendInBlock(api, api.tx.modelRegistry.unstake(modelId, 4n * OPEN), eve);
+  assert.equal(unstaked.error, null);
+  const unstakedEvent = find(unstaked.events.map(({ event }) => event), 'modelRegistry', 'Unstaked').data;
+  const unstakedAt = (await api.rpc.chain.getHeader(unstaked.blockHash)).number.toNumber();
+  assert.equal(unstakedEvent.unlocksAt.toNumber(), unstakedAt + api.consts.modelRegistry.modelUnbondingPeriod.toNumber());
+  const unbonding = (await api.call.modelRegistryApi.staker(modelId, eve.address)).unwrap();
+  assert.equal(unbonding.active.toBigInt(), 6n * OPEN);
+  assert.deepEqual(unbonding.unbonding.map((c) => c.amount.toBigInt()), [4n * OPEN]);
+  assert.equal((await api.query.modelRegistry.models(modelId)).unwrap().totalStake.toBigInt(), 6n * OPEN);
+  const early = await sendInBlock(api, api.tx.modelRegistry.withdrawUnbonded(modelId), eve);
+  assert.equal(early.error?.name, 'modelRegistry.NothingToWithdraw');
+  const belowMinimum = await sendInBlock(api, api.tx.modelRegistry.unstake(modelId, 6n * OPEN - OPEN / 2n), eve);
+  assert.equal(belowMinimum.error?.name, 'modelRegistry.StakeBelowMinimum');
 
   // A request the user submits and nobody settles is refunded in full after its expiry.
   const now = await node.bestNumber();

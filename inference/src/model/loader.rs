@@ -22,6 +22,8 @@ pub struct LoadedModel {
 	pub source: PathBuf,
 	pub model: Arc<Llama>,
 	pub tokenizer: Arc<Tokenizer>,
+	/// [`tokenizer::tokenizer_hash`] of `tokenizer`.
+	pub tokenizer_hash: [u8; 32],
 	/// Tokens that end an answer.
 	pub eos: Vec<u32>,
 	/// The chat template over `tokenizer`.
@@ -46,6 +48,8 @@ pub fn load(path: &Path, precision: Precision) -> Result<LoadedModel> {
 					.filter_map(|t| tokenizer.token_to_id(t)),
 			);
 		}
+		let tokenizer_hash =
+			tokenizer::tokenizer_hash(&tokenizer).map_err(|e| Error::Model(e.to_string()))?;
 		let tokenizer = Arc::new(tokenizer);
 		return Ok(LoadedModel {
 			name: name_of(path),
@@ -53,6 +57,7 @@ pub fn load(path: &Path, precision: Precision) -> Result<LoadedModel> {
 			model: Arc::new(model),
 			chat: Arc::new(ChatTemplate::new(tokenizer.clone())),
 			tokenizer,
+			tokenizer_hash,
 			eos,
 		});
 	}
@@ -63,6 +68,8 @@ pub fn load(path: &Path, precision: Precision) -> Result<LoadedModel> {
 		.get("tokenizer.ggml.eos_token_id")
 		.and_then(|v| v.to_u32().ok())
 		.ok_or_else(|| Error::Model("no `tokenizer.ggml.eos_token_id` metadata".into()))?;
+	let tokenizer_hash =
+		tokenizer::tokenizer_hash(&tokenizer).map_err(|e| Error::Model(e.to_string()))?;
 	let tokenizer = Arc::new(tokenizer);
 	Ok(LoadedModel {
 		name: name_of(path),
@@ -70,6 +77,7 @@ pub fn load(path: &Path, precision: Precision) -> Result<LoadedModel> {
 		model: Arc::new(model),
 		chat: Arc::new(ChatTemplate::new(tokenizer.clone())),
 		tokenizer,
+		tokenizer_hash,
 		eos: vec![eos],
 	})
 }

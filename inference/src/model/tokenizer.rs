@@ -104,6 +104,14 @@ pub fn tokenizer_json(content: &Content) -> Result<Value, TokenizerError> {
 	}))
 }
 
+/// blake2-256 of the tokenizer's serialized form (vocabulary, merges, added tokens, pre- and
+/// post-processing): what a model version registers, so that a node counting a prompt's tokens
+/// with another tokenizer is found out before it answers.
+pub fn tokenizer_hash(tokenizer: &Tokenizer) -> Result<[u8; 32], TokenizerError> {
+	let json = tokenizer.to_string(false).map_err(|e| TokenizerError(e.to_string()))?;
+	Ok(crate::hash::blake2_256(json.as_bytes()))
+}
+
 /// The tokenizer of a GGUF checkpoint.
 pub fn tokenizer(content: &Content) -> Result<Tokenizer, TokenizerError> {
 	let json = tokenizer_json(content)?;

@@ -89,6 +89,7 @@ pub fn run(job: &Job, progress: &mut dyn FnMut(&Progress)) -> Result<Manifest> {
 	store.save(&job.out)?;
 	let mut manifest = Manifest::new(
 		&job.base,
+		loaded.tokenizer_hash,
 		&job.out,
 		&ids,
 		&job.datanets,

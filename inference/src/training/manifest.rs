@@ -19,13 +19,7 @@ use std::path::Path;
 /// The manifest file written next to the adapter.
 pub use crate::lora::adapter::MANIFEST_FILE;
 
-/// blake2-256 of `data`, as the runtime computes it.
-pub fn blake2_256(data: &[u8]) -> [u8; 32] {
-	let hash = blake2b_simd::Params::new().hash_length(32).hash(data);
-	let mut out = [0u8; 32];
-	out.copy_from_slice(hash.as_bytes());
-	out
-}
+pub use crate::hash::blake2_256;
 
 /// blake2-256 as a `hash_db` hasher (the runtime's `BlakeTwo256`), for the Merkle tree.
 struct Blake2Hasher;
@@ -96,6 +90,10 @@ pub struct Manifest {
 	pub model: Option<u32>,
 	pub base_model: String,
 	pub base_model_hash: String,
+	/// blake2-256 of the tokenizer the version's token counts are made with (see
+	/// [`crate::model::tokenizer::tokenizer_hash`]).
+	#[serde(default)]
+	pub tokenizer_hash: String,
 	pub adapter_hash: String,
 	pub training_data_root: String,
 	pub training_data_count: u32,
@@ -116,8 +114,10 @@ pub struct Manifest {
 
 impl Manifest {
 	/// Builds the manifest of the adapter written in `adapter_dir`.
+	#[allow(clippy::too_many_arguments)]
 	pub fn new(
 		base_model: &Path,
+		tokenizer_hash: [u8; 32],
 		adapter_dir: &Path,
 		contributions: &[u64],
 		datanets: &[u32],
@@ -153,6 +153,7 @@ impl Manifest {
 				.unwrap_or_default()
 				.to_string(),
 			base_model_hash: hex(&hash_file(base_model)?),
+			tokenizer_hash: hex(&tokenizer_hash),
 			adapter_hash: hex(&hash_file(&adapter_dir.join(WEIGHTS_FILE))?),
 			training_data_root: hex(&training_data_root(&ids)),
 			training_data_count: ids.len() as u32,

@@ -7,7 +7,7 @@
 //! "completion"}` or `{"input", "output"}`.
 
 use crate::{content_store, factory::contributions::Line};
-use openledger_runtime::{opaque::Block, Runtime};
+use openledger_runtime::{opaque::Block, AccountId, Runtime};
 use pallet_datanets::{runtime_api::DatanetsApi, ContributionStatus};
 use pallet_model_registry::{runtime_api::ModelRegistryApi, ModelStatus};
 use serde_json::Value;
@@ -58,6 +58,8 @@ where
 			Block,
 			pallet_model_registry::ModelOf<Runtime>,
 			pallet_model_registry::VersionOf<Runtime>,
+			AccountId,
+			pallet_model_registry::StakerInfoOf<Runtime>,
 		> + DatanetsApi<
 			Block,
 			openledger_runtime::AccountId,

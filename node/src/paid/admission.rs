@@ -262,6 +262,7 @@ mod tests {
 		store
 			.put_answer(&Answered {
 				request: answered,
+				version: 0,
 				adapter: "a".into(),
 				prompt: vec![1],
 				output: vec![2],

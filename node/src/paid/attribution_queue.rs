@@ -85,7 +85,7 @@ async fn attribute(service: &InferenceService, store: &SettlementStore, answer: 
 	};
 	let settlement = PreparedSettlement {
 		request: answer.request,
-		tokens_in: answer.tokens_in,
+		version: answer.version,
 		tokens_out: answer.tokens_out,
 		output_hash: answer.output_hash,
 		influences,

@@ -17,13 +17,14 @@ use codec::Encode;
 use http_body_util::Full;
 use hyper::{Response, StatusCode};
 use openledger_primitives::{
-	feed_digest, PreparedSettlement, SettlementFeed, SETTLEMENTS_PATH, SETTLEMENT_ENDPOINT_KEY,
+	feed_digest, PreparedSettlement, SettlementFeed, REVEAL_PATH, SETTLEMENTS_PATH,
+	SETTLEMENT_ENDPOINT_KEY,
 };
 use openledger_runtime::{opaque::Block, AccountId, Balance, BlockNumber};
 use pallet_fee_split::{runtime_api::FeeSplitApi, RequestStatus};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
-use sp_core::offchain::OffchainStorage;
+use sp_core::{offchain::OffchainStorage, H256};
 use sp_keystore::KeystorePtr;
 use std::{sync::Arc, time::Duration};
 
@@ -69,9 +70,14 @@ where
 		http::serve(listener, LIMITS, "settlement feed", move |request| {
 			let feed = feed.clone();
 			async move {
-				let challenge = (request.uri().path() == SETTLEMENTS_PATH)
-					.then(|| challenge_of(request.uri().query()))
-					.flatten();
+				let (path, query) = (request.uri().path(), request.uri().query());
+				if path == REVEAL_PATH {
+					return match hex_32(query, "request=") {
+						Some(id) => reply(StatusCode::OK, feed.store.reveal(&H256(id)).encode()),
+						None => reply(StatusCode::BAD_REQUEST, Vec::new()),
+					};
+				}
+				let challenge = (path == SETTLEMENTS_PATH).then(|| challenge_of(query)).flatten();
 				match challenge {
 					Some(challenge) => reply(StatusCode::OK, feed.answer(&challenge).encode()),
 					None => reply(StatusCode::BAD_REQUEST, Vec::new()),
@@ -142,7 +148,12 @@ pub fn signed_feed(
 
 /// The `challenge=<64 hex digits>` of a query string.
 fn challenge_of(query: Option<&str>) -> Option<[u8; 32]> {
-	let hex = query?.split('&').find_map(|pair| pair.strip_prefix("challenge="))?;
+	hex_32(query, "challenge=")
+}
+
+/// The 32 bytes in hex after `key` (e.g. `request=`) in a query string.
+fn hex_32(query: Option<&str>, key: &str) -> Option<[u8; 32]> {
+	let hex = query?.split('&').find_map(|pair| pair.strip_prefix(key))?;
 	let bytes = sp_core::bytes::from_hex(hex).ok()?;
 	<[u8; 32]>::try_from(bytes.as_slice()).ok()
 }

@@ -133,6 +133,9 @@ pub struct Breakdown {
 	pub refund: Amount,
 	pub platform: Amount,
 	pub model_owner: Amount,
+	/// The settling worker's compute share.
+	pub worker: Amount,
+	/// Into the model's staking reward pool.
 	pub stakers: Amount,
 	pub contributors: Amount,
 	pub remainder: Amount,
@@ -145,6 +148,7 @@ impl From<&FeeBreakdown<Balance>> for Breakdown {
 			refund: Amount(b.refund),
 			platform: Amount(b.platform),
 			model_owner: Amount(b.model_owner),
+			worker: Amount(b.worker),
 			stakers: Amount(b.stakers),
 			contributors: Amount(b.contributors),
 			remainder: Amount(b.remainder),
@@ -156,7 +160,9 @@ impl From<&FeeBreakdown<Balance>> for Breakdown {
 #[derive(Clone, Debug, Serialize)]
 pub struct RecordContribution {
 	pub contribution: u64,
-	pub contributor: Account,
+	/// `null` for a contribution withdrawn or slashed since training (its share went to the
+	/// treasury).
+	pub contributor: Option<Account>,
 	/// The influence in fixed point, as a decimal string.
 	pub influence: String,
 	/// w_i in billionths.
@@ -173,6 +179,8 @@ pub struct Record {
 	pub version: u32,
 	pub user: Account,
 	pub worker: Account,
+	pub adapter_hash: H256,
+	pub prompt_hash: H256,
 	pub tokens_in: u32,
 	pub tokens_out: u32,
 	pub output_hash: H256,
@@ -189,6 +197,8 @@ impl From<&RecordOf<Runtime>> for Record {
 			version: r.version,
 			user: Account(r.user.clone()),
 			worker: Account(r.worker.clone()),
+			adapter_hash: r.adapter_hash,
+			prompt_hash: r.prompt_hash,
 			tokens_in: r.tokens_in,
 			tokens_out: r.tokens_out,
 			output_hash: r.output_hash,
@@ -198,7 +208,7 @@ impl From<&RecordOf<Runtime>> for Record {
 				.iter()
 				.map(|c| RecordContribution {
 					contribution: c.contribution,
-					contributor: Account(c.contributor.clone()),
+					contributor: c.contributor.clone().map(Account),
 					influence: c.influence.to_string(),
 					weight: c.weight.deconstruct(),
 					paid: Amount(c.paid),

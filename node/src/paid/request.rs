@@ -38,12 +38,15 @@ pub struct SignedRequest {
 	pub signature: sp_core::Bytes,
 }
 
-/// `feeSplit.InferenceRequest` in JSON; `maxFee` in the smallest unit, as a string or number.
+/// `feeSplit.InferenceRequest` in JSON; `maxFee` in the smallest unit, as a string or number;
+/// `workers` as SS58 addresses.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RequestFields {
 	pub model: u32,
 	pub prompt_hash: H256,
+	pub tokens_in: u32,
+	pub workers: Vec<AccountId>,
 	pub max_output_tokens: u32,
 	#[serde(deserialize_with = "balance")]
 	pub max_fee: Balance,
@@ -51,18 +54,28 @@ pub struct RequestFields {
 	pub expires_at: BlockNumber,
 }
 
-pub type InferenceRequest = pallet_fee_split::InferenceRequest<Balance, BlockNumber>;
+pub type InferenceRequest = pallet_fee_split::InferenceRequest<AccountId, Balance, BlockNumber>;
 
-impl From<&RequestFields> for InferenceRequest {
-	fn from(r: &RequestFields) -> Self {
-		Self {
+impl TryFrom<&RequestFields> for InferenceRequest {
+	type Error = ServingError;
+
+	fn try_from(r: &RequestFields) -> ServingResult<Self> {
+		let workers = r.workers.clone().try_into().map_err(|_| {
+			ServingError::refused(format!(
+				"`workers`: at most {} workers",
+				pallet_fee_split::MAX_WORKERS_PER_REQUEST
+			))
+		})?;
+		Ok(Self {
 			model: r.model,
 			prompt_hash: r.prompt_hash,
+			tokens_in: r.tokens_in,
+			workers,
 			max_output_tokens: r.max_output_tokens,
 			max_fee: r.max_fee,
 			nonce: r.nonce,
 			expires_at: r.expires_at,
-		}
+		})
 	}
 }
 
@@ -106,7 +119,8 @@ mod tests {
 	fn a_signed_request_reads_as_the_chain_encodes_it() {
 		let json = serde_json::json!({
 			"request": {
-				"model": 3, "promptHash": format!("{:?}", H256::repeat_byte(1)), "maxOutputTokens": 16,
+				"model": 3, "promptHash": format!("{:?}", H256::repeat_byte(1)), "tokensIn": 12,
+				"workers": ["5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"], "maxOutputTokens": 16,
 				"maxFee": "1000000000000000000000", "nonce": 5, "expiresAt": 90,
 			},
 			"user": "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
@@ -117,8 +131,9 @@ mod tests {
 		let signature = signed.signature().unwrap();
 		assert!(matches!(signature, MultiSignature::Sr25519(_)));
 		// What the worker decodes: (request, signer, signature), and the expiry from it.
-		let encoded =
-			(InferenceRequest::from(&signed.request), signed.user.clone(), signature).encode();
+		let request = InferenceRequest::try_from(&signed.request).unwrap();
+		assert_eq!((request.tokens_in, request.workers.to_vec()), (12, vec![signed.user.clone()]));
+		let encoded = (request, signed.user.clone(), signature).encode();
 		assert_eq!(signed_request_expiry(&encoded), Some(90));
 		assert_eq!(signed_request_expiry(&encoded[1..]), None);
 		// A SCALE MultiSignature is taken too; anything else is refused.
@@ -129,7 +144,12 @@ mod tests {
 		assert!(signed.signature().is_err());
 		// Large balances only as strings.
 		let too_big = serde_json::json!({ "model": 0, "promptHash": format!("{:?}", H256::zero()),
-			"maxOutputTokens": 1, "maxFee": 1e30, "nonce": 0, "expiresAt": 1 });
+			"tokensIn": 1, "workers": [], "maxOutputTokens": 1, "maxFee": 1e30, "nonce": 0,
+			"expiresAt": 1 });
 		assert!(serde_json::from_value::<RequestFields>(too_big).is_err());
+		// More workers than a request may name.
+		let mut many = signed.request.clone();
+		many.workers = vec![signed.user.clone(); 9];
+		assert!(InferenceRequest::try_from(&many).is_err());
 	}
 }

@@ -3,7 +3,10 @@
 //!
 //! - `<id>.reserved`: the request was admitted ([`Reservation`]), before any work;
 //! - `<id>.answer`: it was answered ([`Answered`]) and awaits its attribution;
-//! - `<id>.settlement`: its [`PreparedSettlement`], for the off-chain worker.
+//! - `<id>.settlement`: its [`PreparedSettlement`], for the off-chain worker;
+//! - `<id>.reveal`: the prompt and the answer as text, kept for [`REVEAL_RETENTION`] after the
+//!   answer (past the chain's dispute window) so that the worker can show them if the user
+//!   challenges the settlement as unanswered.
 //!
 //! Crash-safe: each file is written under its own temporary name (`<id>.<kind>.tmp`), flushed to
 //! disk, renamed into place, and the directory is flushed, so a file is either absent or whole
@@ -18,13 +21,22 @@ use std::{
 	fs::File,
 	io::Write,
 	path::{Path, PathBuf},
-	sync::atomic::{AtomicUsize, Ordering},
+	sync::atomic::{AtomicU64, AtomicUsize, Ordering},
+	time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 const RESERVED: &str = "reserved";
 const ANSWER: &str = "answer";
 const SETTLEMENT: &str = "settlement";
+const REVEAL: &str = "reveal";
 const QUARANTINE: &str = "quarantine";
+
+/// How long the prompt and the answer of a paid request are kept: the testnet's dispute window
+/// (a day) and response period (six hours) after the latest settlement (an hour after the
+/// answer), with room to spare.
+pub const REVEAL_RETENTION: Duration = Duration::from_secs(3 * 24 * 3600);
+/// How often old reveals are pruned.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// A request admitted for answering: enough to count what it holds of the user's balance and to
 /// forget it once it can no longer be settled.
@@ -41,6 +53,8 @@ pub struct Reservation {
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct Answered {
 	pub request: H256,
+	/// The model version that answered (the settlement must name it).
+	pub version: u32,
 	pub adapter: String,
 	pub prompt: Vec<u32>,
 	pub output: Vec<u32>,
@@ -55,6 +69,12 @@ pub struct Answered {
 pub struct SettlementStore {
 	dir: PathBuf,
 	quarantined: AtomicUsize,
+	/// When reveals were last pruned, in seconds since the epoch.
+	pruned_at: AtomicU64,
+}
+
+fn now_secs() -> u64 {
+	SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 impl SettlementStore {
@@ -68,7 +88,9 @@ impl SettlementStore {
 			}
 		}
 		let quarantined = std::fs::read_dir(dir.join(QUARANTINE))?.count();
-		Ok(Self { dir, quarantined: AtomicUsize::new(quarantined) })
+		let store = Self { dir, quarantined: AtomicUsize::new(quarantined), pruned_at: 0.into() };
+		store.prune_reveals(REVEAL_RETENTION);
+		Ok(store)
 	}
 
 	fn path(&self, request: &H256, kind: &str) -> PathBuf {
@@ -189,7 +211,45 @@ impl SettlementStore {
 		list
 	}
 
-	/// Drops everything about a request: settled, refunded or expired.
+	/// Keeps the prompt and the answer of a request for the dispute window.
+	pub fn put_reveal(&self, request: &H256, prompt: &str, answer: &str) -> std::io::Result<()> {
+		let last = self.pruned_at.load(Ordering::SeqCst);
+		if now_secs().saturating_sub(last) >= PRUNE_EVERY.as_secs() {
+			self.prune_reveals(REVEAL_RETENTION);
+		}
+		let kept = (prompt.as_bytes().to_vec(), answer.as_bytes().to_vec());
+		self.write(&self.path(request, REVEAL), &kept.encode())
+	}
+
+	/// The prompt and the answer kept for a request, as bytes.
+	pub fn reveal(&self, request: &H256) -> Option<(Vec<u8>, Vec<u8>)> {
+		let bytes = std::fs::read(self.path(request, REVEAL)).ok()?;
+		<(Vec<u8>, Vec<u8>)>::decode(&mut &bytes[..]).ok()
+	}
+
+	/// Removes the reveals written more than `age` ago.
+	pub fn prune_reveals(&self, age: Duration) {
+		self.pruned_at.store(now_secs(), Ordering::SeqCst);
+		let Ok(entries) = std::fs::read_dir(&self.dir) else { return };
+		for entry in entries.flatten() {
+			let path = entry.path();
+			if path.extension().and_then(|e| e.to_str()) != Some(REVEAL) {
+				continue;
+			}
+			let old = entry
+				.metadata()
+				.and_then(|m| m.modified())
+				.ok()
+				.and_then(|t| t.elapsed().ok())
+				.is_some_and(|elapsed| elapsed >= age);
+			if old {
+				let _ = self.remove(&path);
+			}
+		}
+	}
+
+	/// Drops everything about a request: settled, refunded or expired (not its reveal, which
+	/// outlives the settlement for the dispute window).
 	pub fn forget(&self, request: &H256) -> std::io::Result<()> {
 		for kind in [SETTLEMENT, ANSWER, RESERVED] {
 			self.remove(&self.path(request, kind))?;
@@ -205,7 +265,7 @@ pub(crate) mod tests {
 	pub fn settlement(byte: u8) -> PreparedSettlement {
 		PreparedSettlement {
 			request: H256::repeat_byte(byte),
-			tokens_in: 10,
+			version: 0,
 			tokens_out: 20,
 			output_hash: H256::repeat_byte(9),
 			influences: vec![(3, 700), (1, 300)],
@@ -219,9 +279,30 @@ pub(crate) mod tests {
 		dir
 	}
 
+	#[test]
+	fn reveals_outlive_the_settlement_and_are_pruned_by_age() {
+		let dir = temp("reveal");
+		let store = SettlementStore::open(dir.clone()).unwrap();
+		let id = H256::repeat_byte(5);
+		assert_eq!(store.reveal(&id), None);
+		store.put_reveal(&id, "What is a Datanet?", "A shared dataset.").unwrap();
+		store.put(&settlement(5)).unwrap();
+		store.forget(&id).unwrap();
+		assert_eq!(
+			store.reveal(&id),
+			Some((b"What is a Datanet?".to_vec(), b"A shared dataset.".to_vec()))
+		);
+		store.prune_reveals(REVEAL_RETENTION);
+		assert!(store.reveal(&id).is_some(), "a fresh reveal is kept");
+		store.prune_reveals(Duration::ZERO);
+		assert_eq!(store.reveal(&id), None);
+		let _ = std::fs::remove_dir_all(&dir);
+	}
+
 	fn answer(byte: u8) -> Answered {
 		Answered {
 			request: H256::repeat_byte(byte),
+			version: 0,
 			adapter: "a".into(),
 			prompt: vec![1, 2],
 			output: vec![3],

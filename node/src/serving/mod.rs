@@ -97,11 +97,18 @@ pub fn start(
 					client: client.clone(),
 					store: store.clone(),
 					admission: admission.clone(),
-					keystore,
+					keystore: keystore.clone(),
 				};
 				spawn.spawn("settlement-feed", Some("inference"), feed.serve(storage));
 			}
-			Some(PaidInference::new(client, Some(service.clone()), store, admission, attribution))
+			Some(PaidInference::new(
+				client,
+				Some(service.clone()),
+				store,
+				admission,
+				attribution,
+				keystore,
+			))
 		}
 		None => {
 			// No feed this run: a URL a previous run (or anyone) left must not be fetched.

@@ -41,6 +41,7 @@
 
 extern crate alloc;
 
+mod challenges;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -89,7 +90,11 @@ pub mod crypto {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use alloc::{collections::BTreeSet, string::String, vec::Vec};
+	use alloc::{
+		collections::{BTreeMap, BTreeSet},
+		string::String,
+		vec::Vec,
+	};
 	use codec::{Decode, DecodeAll, Encode};
 	use frame_support::dispatch::DispatchClass;
 	use frame_support::pallet_prelude::*;
@@ -144,10 +149,18 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn offchain_worker(now: BlockNumberFor<T>) {
-			match Self::submit_prepared(now) {
+			// Both halves sign with the same worker keys, and the chain's nonces do not move
+			// until their transactions are included: the second continues the first's nonces.
+			let mut nonces = Nonces::<T>::new();
+			match Self::submit_prepared_with(now, &mut nonces) {
 				Ok(0) => {}
 				Ok(sent) => log::info!(target: "attribution", "submitted {sent} settlement(s)"),
 				Err(why) => log::warn!(target: "attribution", "settlements not submitted: {why}"),
+			}
+			match Self::answer_challenges_with(now, &mut nonces) {
+				Ok(0) => {}
+				Ok(sent) => log::info!(target: "attribution", "answered {sent} challenge(s)"),
+				Err(why) => log::warn!(target: "attribution", "challenges not answered: {why}"),
 			}
 		}
 	}
@@ -156,6 +169,15 @@ pub mod pallet {
 		/// One run: submits what the node has prepared, signed for, and this node's workers may
 		/// settle.
 		pub fn submit_prepared(now: BlockNumberFor<T>) -> Result<u32, String> {
+			Self::submit_prepared_with(now, &mut Nonces::<T>::new())
+		}
+
+		/// [`Pallet::submit_prepared`], signing with the nonces after those in `nonces` (the
+		/// next nonce of each worker that signed anything in this run), which it updates.
+		pub(crate) fn submit_prepared_with(
+			now: BlockNumberFor<T>,
+			nonces: &mut Nonces<T>,
+		) -> Result<u32, String> {
 			let Some(url) = sp_io::offchain::local_storage_get(
 				StorageKind::PERSISTENT,
 				SETTLEMENT_ENDPOINT_KEY,
@@ -260,7 +282,7 @@ pub mod pallet {
 
 			let mut sent = 0u32;
 			for Batch { worker, opens, items, .. } in batches {
-				let mut nonce = frame_system::Pallet::<T>::account_nonce(&worker.id);
+				let mut nonce = Self::next_nonce(nonces, &worker.id);
 				// Signed requests go into escrow first, then the batch that settles them.
 				for open in opens {
 					let xt = <T as CreateSignedTransaction<pallet_fee_split::Call<T>>>::create_signed_transaction::<T::WorkerKey>(
@@ -274,6 +296,7 @@ pub mod pallet {
 						.is_ok()
 					{
 						nonce.saturating_inc();
+						nonces.insert(worker.id.clone(), nonce);
 					} else {
 						log::warn!(target: "attribution", "a signed request refused by the pool");
 					}
@@ -291,6 +314,8 @@ pub mod pallet {
 				if SubmitTransaction::<T, pallet_attribution::Call<T>>::submit_transaction(xt)
 					.is_ok()
 				{
+					nonce.saturating_inc();
+					nonces.insert(worker.id.clone(), nonce);
 					// Stored at once: a later batch failing to sign must not lose these marks.
 					Self::mark_sent(&mut marks, &requests, now);
 					sent = sent.saturating_add(count);
@@ -299,6 +324,15 @@ pub mod pallet {
 				}
 			}
 			Ok(sent)
+		}
+
+		/// The nonce `who` signs its next transaction of this run with: after those it signed
+		/// in this run, else its account's.
+		pub(crate) fn next_nonce(nonces: &Nonces<T>, who: &T::AccountId) -> T::Nonce {
+			nonces
+				.get(who)
+				.copied()
+				.unwrap_or_else(|| frame_system::Pallet::<T>::account_nonce(who))
 		}
 
 		/// The challenge of a run at block `now`: blake2-256 of [`CHALLENGE_CONTEXT`], `now` and
@@ -336,7 +370,7 @@ pub mod pallet {
 
 		/// The marks of requests sent less than [`Config::ResubmitAfter`] blocks before `now`;
 		/// stored back when pruning dropped some.
-		fn sent_marks(now: BlockNumberFor<T>) -> Vec<(RequestId, BlockNumberFor<T>)> {
+		pub(crate) fn sent_marks(now: BlockNumberFor<T>) -> Vec<(RequestId, BlockNumberFor<T>)> {
 			// Unreadable marks (written by someone else) are no marks: at worst a resubmission,
 			// which the chain refuses if the first one landed.
 			let mut marks = StorageValueRef::persistent(SENT_MARKS_KEY)
@@ -354,7 +388,7 @@ pub mod pallet {
 		}
 
 		/// Marks `requests` as sent at `now` and stores the marks.
-		fn mark_sent(
+		pub(crate) fn mark_sent(
 			marks: &mut Vec<(RequestId, BlockNumberFor<T>)>,
 			requests: &[RequestId],
 			now: BlockNumberFor<T>,
@@ -381,13 +415,14 @@ pub mod pallet {
 			if pallet_attribution::Records::<T>::contains_key(settlement.request) {
 				return None;
 			}
-			let (model_id, open) =
+			let (model_id, chosen, open) =
 				match <T as pallet_attribution::Config>::Escrow::pending(&settlement.request) {
-					Some(pending) => (pending.model, None),
+					Some(pending) => (pending.model, pending.workers, None),
 					None => {
 						let (request, signer, signature) = Self::signed_request(settlement)?;
 						(
 							request.model,
+							request.workers.to_vec(),
 							Some(pallet_fee_split::Call::submit_signed_request {
 								request,
 								signer,
@@ -396,11 +431,17 @@ pub mod pallet {
 						)
 					}
 				};
+			// One of this node's keys that the user named and that serves the model.
 			let worker = workers.iter().find(|a| {
-				pallet_attribution::Workers::<T>::get(&a.id)
-					.is_some_and(|w| w.models.contains(&model_id))
+				chosen.contains(&a.id)
+					&& pallet_attribution::Workers::<T>::get(&a.id)
+						.is_some_and(|w| w.models.contains(&model_id))
 			})?;
-			let model = <T as pallet_attribution::Config>::Models::served(model_id)?;
+			// Answered with a version no longer deployed: the chain would refuse it.
+			let served = <T as pallet_attribution::Config>::Models::served(model_id)?;
+			if served.version != settlement.version {
+				return None;
+			}
 			let max = <T as pallet_attribution::Config>::MaxContributionsPerOutput::get() as usize;
 			let mut influences = settlement.influences.clone();
 			// The node sends the largest first; keep what the chain takes.
@@ -410,11 +451,10 @@ pub mod pallet {
 				worker,
 				Settlement {
 					request: settlement.request,
-					tokens_in: settlement.tokens_in,
+					version: settlement.version,
 					tokens_out: settlement.tokens_out,
 					output_hash: settlement.output_hash,
 					influences,
-					stakers_witness: model.stakers,
 				},
 				open,
 			))
@@ -447,6 +487,10 @@ pub mod pallet {
 		}
 	}
 
+	/// The next nonce of each worker that submitted something in the current run.
+	pub(crate) type Nonces<T> =
+		BTreeMap<<T as frame_system::Config>::AccountId, <T as frame_system::Config>::Nonce>;
+
 	/// The raw key type behind the worker key (sr25519's in the runtime).
 	type GenericPublicOf<T> = <<T as Config>::WorkerKey as AppCrypto<
 		<T as SigningTypes>::Public,
@@ -472,7 +516,7 @@ pub mod pallet {
 	}
 
 	/// GETs `url` within the deadline.
-	fn fetch(url: &str) -> Result<Vec<u8>, String> {
+	pub(crate) fn fetch(url: &str) -> Result<Vec<u8>, String> {
 		let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(FETCH_DEADLINE_MS));
 		let pending = http::Request::get(url)
 			.deadline(deadline)

@@ -1,6 +1,6 @@
 //! A test runtime: System, Balances, the real fee and attribution pallets and this worker, with
-//! in-memory stand-ins for the model registry, Datanets and governance's parameters (as in the
-//! attribution pallet's tests). Signing is real: sr25519 worker keys in a keystore, `MultiSigner`
+//! in-memory stand-ins for the model registry (served versions and their training sets, nobody
+//! staking), Datanets and governance's parameters (as in the attribution pallet's tests). Signing is real: sr25519 worker keys in a keystore, `MultiSigner`
 //! / `MultiSignature` as in the runtime, so the worker's key handling is the runtime's.
 
 use crate::{self as pallet_attribution_worker, KEY_TYPE};
@@ -16,22 +16,23 @@ use frame_support::{
 use frame_system::{limits::BlockWeights, EnsureRoot};
 use openledger_primitives::{
 	ContributionId, ContributionInspect, DataThresholds, DatanetId, FeeSplit as Split, ModelId,
-	ModelInspect, PlatformFee, ProtocolParameters, ServedModel, SETTLEMENT_ENDPOINT_KEY,
+	ModelInspect, PlatformFee, ProtocolParameters, RequestId, ServedModel, REVEAL_PATH,
+	SETTLEMENTS_PATH, SETTLEMENT_ENDPOINT_KEY,
 };
 use sp_core::{
 	offchain::{
 		testing::{PendingRequest, TestOffchainExt, TestTransactionPoolExt},
 		OffchainDbExt, OffchainWorkerExt, StorageKind, TransactionPoolExt,
 	},
-	sr25519, Pair,
+	sr25519, Pair, H256,
 };
 use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
 use sp_runtime::{
 	generic::UncheckedExtrinsic,
-	traits::{IdentifyAccount, IdentityLookup, Verify},
-	BuildStorage, MultiSignature, MultiSigner, Perbill,
+	traits::{BlakeTwo256, Hash, IdentifyAccount, IdentityLookup, Verify},
+	BuildStorage, DispatchError, MultiSignature, MultiSigner, Perbill,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub type Signature = MultiSignature;
 pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
@@ -52,11 +53,19 @@ pub const WORKER: &str = "//Worker";
 pub const OTHER_WORKER: &str = "//OtherWorker";
 /// A key nobody registered and no keystore holds.
 pub const OUTSIDER: &str = "//Outsider";
-/// The worked example's model, training on Datanet 0.
+/// The worked example's model: version 0 trained on contributions 10–15 (Datanet 0).
 pub const MODEL: ModelId = 0;
-/// Another deployed model, training on Datanet 1.
+/// Another deployed model: version 0 trained on contribution 20 (Datanet 1).
 pub const OTHER_MODEL: ModelId = 1;
 pub const RESUBMIT_AFTER: u64 = 5;
+pub const DISPUTE_WINDOW: u64 = 20;
+/// Longer than [`RESUBMIT_AFTER`]: an answer that never lands is sent again in time.
+pub const RESPONSE_PERIOD: u64 = 8;
+/// Longer than the dispute window and the response period together.
+pub const UNBONDING: u64 = 30;
+pub const CHALLENGE_BOND: Balance = OPEN;
+/// Longest prompt or answer revealed on-chain, in bytes.
+pub const MAX_REVEAL_LEN: u32 = 64;
 pub const MAX_SETTLEMENTS_PER_BATCH: u32 = 4;
 pub const MAX_CONTRIBUTIONS_PER_OUTPUT: u32 = 4;
 /// Where the node's settlement endpoint is said to be.
@@ -135,34 +144,30 @@ impl pallet_balances::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 }
 
-struct TestModel {
-	served: ServedModel<AccountId, Balance>,
-	datanets: Vec<DatanetId>,
-}
-
 thread_local! {
-	static MODELS: RefCell<BTreeMap<ModelId, TestModel>> = const { RefCell::new(BTreeMap::new()) };
+	/// Deployed models.
+	static MODELS: RefCell<BTreeMap<ModelId, ServedModel<AccountId, Balance>>> = const { RefCell::new(BTreeMap::new()) };
+	/// Registered versions' training sets: (model, version, contribution).
+	static TRAINED: RefCell<BTreeSet<(ModelId, u32, ContributionId)>> = const { RefCell::new(BTreeSet::new()) };
 	/// Accepted contributions: id → (Datanet, contributor).
 	static CONTRIBUTIONS: RefCell<BTreeMap<ContributionId, (DatanetId, AccountId)>> = const { RefCell::new(BTreeMap::new()) };
 }
 
-/// Deploy `model` (version 0) at the worked example's rates, training on `datanets`.
-pub fn serve(model: ModelId, datanets: Vec<DatanetId>) {
+/// Deploy `model` (version 0, owned by [`owner`]) at the worked example's rates, trained on
+/// `contributions`.
+pub fn serve(model: ModelId, contributions: &[ContributionId]) {
 	MODELS.with(|m| {
 		m.borrow_mut().insert(
 			model,
-			TestModel {
-				served: ServedModel {
-					owner: owner(),
-					version: 0,
-					rate_in: OPEN / 5,
-					rate_out: 2 * OPEN / 5,
-					stakers: 0,
-				},
-				datanets,
-			},
+			ServedModel { owner: owner(), version: 0, rate_in: OPEN / 5, rate_out: 2 * OPEN / 5 },
 		)
 	});
+	TRAINED.with(|t| t.borrow_mut().extend(contributions.iter().map(|c| (model, 0, *c))));
+}
+
+/// The adapter hash the mock registers for a version of a model.
+pub fn adapter(model: ModelId, version: u32) -> H256 {
+	BlakeTwo256::hash_of(&(b"adapter", model, version))
 }
 
 /// An accepted contribution.
@@ -173,13 +178,23 @@ pub fn accept(contribution: ContributionId, datanet: DatanetId, contributor: Acc
 pub struct TestModels;
 impl ModelInspect<AccountId, Balance> for TestModels {
 	fn served(model: ModelId) -> Option<ServedModel<AccountId, Balance>> {
-		MODELS.with(|m| m.borrow().get(&model).map(|e| e.served.clone()))
+		MODELS.with(|m| m.borrow().get(&model).cloned())
 	}
-	fn stakes(_model: ModelId) -> Vec<(AccountId, Balance)> {
-		Vec::new()
+	fn adapter_hash(model: ModelId, version: u32) -> Option<H256> {
+		Self::served(model).map(|_| adapter(model, version))
 	}
-	fn trains_on(model: ModelId, datanet: DatanetId) -> bool {
-		MODELS.with(|m| m.borrow().get(&model).is_some_and(|e| e.datanets.contains(&datanet)))
+	fn trained_on(model: ModelId, version: u32, contribution: ContributionId) -> bool {
+		TRAINED.with(|t| t.borrow().contains(&(model, version, contribution)))
+	}
+	// Nobody stakes: the stakers' share goes to the treasury.
+	fn has_stakers(_model: ModelId) -> bool {
+		false
+	}
+	fn staking_pot() -> AccountId {
+		AccountId::new([50; 32])
+	}
+	fn reward_stakers(_model: ModelId, _amount: Balance) -> Result<(), DispatchError> {
+		Err(DispatchError::Other("nobody stakes on the model"))
 	}
 }
 
@@ -229,11 +244,17 @@ impl pallet_attribution::Config for Test {
 	type Contributions = TestContributions;
 	type OnSlash = ResolveTo<TreasuryAccount, Balances>;
 	type SlashOrigin = EnsureRoot<AccountId>;
+	type Signature = Signature;
+	type DisputeWindow = ConstU64<DISPUTE_WINDOW>;
+	type ResponsePeriod = ConstU64<RESPONSE_PERIOD>;
+	type DisputePenalty = ConstU128<{ 10 * OPEN }>;
+	type ChallengeBond = ConstU128<CHALLENGE_BOND>;
+	type MaxRevealLen = ConstU32<MAX_REVEAL_LEN>;
+	type MaxApprovedWorkers = ConstU32<4>;
 	type MinWorkerStake = ConstU128<MIN_WORKER_STAKE>;
-	type WorkerUnbondingPeriod = ConstU64<10>;
+	type WorkerUnbondingPeriod = ConstU64<UNBONDING>;
 	type MaxModelsPerWorker = ConstU32<2>;
 	type MaxContributionsPerOutput = ConstU32<MAX_CONTRIBUTIONS_PER_OUTPUT>;
-	type MaxStakersPerModel = ConstU32<8>;
 	type MaxSettlementsPerBatch = ConstU32<MAX_SETTLEMENTS_PER_BATCH>;
 	type WeightInfo = ();
 }
@@ -315,12 +336,26 @@ impl<P: Fn() -> Vec<Vec<u8>>> Offchain<P> {
 	/// block `now` and the current seed, with `body`.
 	pub fn serve(&self, now: u64, body: Vec<u8>) {
 		let mut state = self.state.0.write();
-		let uri =
-			format!("{ENDPOINT}/settlements?challenge={}", hex(&challenge_of(now, state.seed)));
+		let uri = format!(
+			"{ENDPOINT}{SETTLEMENTS_PATH}?challenge={}",
+			hex(&challenge_of(now, state.seed))
+		);
 		state.expect_request(PendingRequest {
 			method: "GET".into(),
 			uri,
 			response: Some(body),
+			sent: true,
+			..Default::default()
+		});
+	}
+
+	/// Answers the worker's next request, which must be a GET of what the node kept of
+	/// `request`, with `kept` (SCALE-encoded, as the node answers).
+	pub fn serve_reveal(&self, request: RequestId, kept: Option<(Vec<u8>, Vec<u8>)>) {
+		self.state.0.write().expect_request(PendingRequest {
+			method: "GET".into(),
+			uri: format!("{ENDPOINT}{REVEAL_PATH}?request={}", hex(request.as_bytes())),
+			response: Some(kept.encode()),
 			sent: true,
 			..Default::default()
 		});
@@ -345,9 +380,9 @@ pub fn hex(bytes: &[u8]) -> String {
 /// The test externalities with an offchain worker's extensions (HTTP, offchain storage, a
 /// transaction pool) and a keystore holding the sr25519 keys `worker_keys` under [`KEY_TYPE`].
 ///
-/// USER, the workers and the treasury are funded; MODEL (Datanet 0) and OTHER_MODEL (Datanet 1)
-/// are served; contributions 10–15 (Datanet 0) and 20 (Datanet 1) are accepted; the endpoint's
-/// URL is published. Block 1.
+/// USER, the workers and the treasury are funded; MODEL (trained on 10–15) and OTHER_MODEL
+/// (trained on 20) are served by [`owner`], nobody staking on them; contributions 10–15
+/// (Datanet 0) and 20 (Datanet 1) are accepted; the endpoint's URL is published. Block 1.
 pub fn new_test_ext(
 	worker_keys: &[&str],
 ) -> (sp_io::TestExternalities, Offchain<impl Fn() -> Vec<Vec<u8>>>) {
@@ -376,9 +411,10 @@ pub fn new_test_ext(
 
 	MAX_EXTRINSIC.with(|m| m.set(None));
 	MODELS.with(|m| m.borrow_mut().clear());
+	TRAINED.with(|t| t.borrow_mut().clear());
 	CONTRIBUTIONS.with(|c| c.borrow_mut().clear());
-	serve(MODEL, vec![0]);
-	serve(OTHER_MODEL, vec![1]);
+	serve(MODEL, &[10, 11, 12, 13, 14, 15]);
+	serve(OTHER_MODEL, &[20]);
 	for contribution in 10..16 {
 		accept(contribution, 0, contributor());
 	}

@@ -5,13 +5,26 @@
 //! are paid. What is checked here and what is not yet: docs/trust-model.md.
 //!
 //! - Workers, the nodes that serve inference, register with OPEN at stake and the models they
-//!   serve. Governance may slash a worker found cheating; a worker that leaves waits an
-//!   unbonding period, during which it can still be slashed, before it gets its stake back.
+//!   serve — only models whose owner approved them, or opened the model to any worker with a
+//!   stake of the owner's choosing ([`ServingPolicy`]). Governance may slash a worker found
+//!   cheating; a worker that leaves waits an unbonding period, during which it can still be
+//!   slashed and disputed, before it gets its stake back.
 //! - Once it has answered a request held in escrow by the fee pallet, the worker settles it with
-//!   a signed extrinsic: the token counts, the hash of the answer and the influence score of
-//!   each training contribution on it (DataInf, computed by the node). Contributions must be
-//!   accepted in a Datanet the model trains on; only positive influence is kept and paid,
-//!   pro rata (w_i = I_i / Σ_j I_j over I > 0).
+//!   a signed extrinsic: the output token count, the hash of the answer and the influence score
+//!   of each training contribution on it (DataInf, computed by the node). Only a worker the
+//!   user named in the request may settle it, and the input token count is the one the user
+//!   signed. Contributions must be in the training set registered for the served version;
+//!   only positive influence is kept and paid, pro rata (w_i = I_i / Σ_j I_j over I > 0); the
+//!   share of one withdrawn or slashed since training goes to the treasury. The settling worker
+//!   gets the compute share of the owner's part that the owner set.
+//! - With every answer the worker hands the user a signed [`Receipt`]. For
+//!   [`Config::DisputeWindow`] blocks after a settlement the user can hold the worker to it: a
+//!   receipt that differs from the settlement ([`Pallet::dispute_receipt`]) slashes the worker
+//!   and refunds the user the fee in full; a settlement of a request the worker never answered
+//!   is challenged with a bond ([`Pallet::challenge_unanswered`]) and the worker must reveal the
+//!   prompt (matching the hash the user signed: it had it) and the answer (matching the settled
+//!   output hash: the user gets it) within [`Config::ResponsePeriod`], or be slashed the same
+//!   way. What a user can prove: docs/trust-model.md.
 //! - The settlement charges the fee and pays the split through [`InferenceEscrow`], and leaves an
 //!   [`AttributionRecord`]: model and version, request, tokens, answer hash, fee breakdown,
 //!   contributions with their weights and payments, block. Records are indexed by request, by
@@ -33,12 +46,15 @@ mod tests;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod disputes;
 pub mod runtime_api;
+mod settlement;
 mod types;
 pub mod weights;
 
 pub use openledger_primitives::{
-	ContributionId, ContributionInspect, InferenceEscrow, ModelId, ModelInspect, RequestId,
+	receipt_digest, ContributionId, ContributionInspect, InferenceEscrow, ModelId, ModelInspect,
+	Receipt, RequestId,
 };
 pub use types::*;
 pub use weights::WeightInfo;
@@ -51,16 +67,13 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::{
 			fungible::{BalancedHold, Inspect, Mutate, MutateHold},
-			tokens::Precision,
+			tokens::{Fortitude, Precision, Restriction},
 			Imbalance, OnUnbalanced,
 		},
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_core::H256;
-	use sp_runtime::{
-		traits::{Saturating, Zero},
-		Perbill,
-	};
+	use sp_runtime::traits::{BlakeTwo256, Hash, IdentifyAccount, Saturating, Verify, Zero};
 
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
@@ -73,6 +86,8 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// A worker's stake, slashable until withdrawn.
 		WorkerStake,
+		/// A user's bond behind a challenge of a settlement, lost to the worker if it answers.
+		ChallengeBond,
 	}
 
 	#[pallet::config]
@@ -101,6 +116,33 @@ pub mod pallet {
 		/// May slash a worker (root on the runtime, i.e. governance).
 		type SlashOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
+		/// Signatures of receipts, by the worker's key.
+		type Signature: Verify<Signer: IdentifyAccount<AccountId = Self::AccountId>> + Parameter;
+
+		/// Blocks after a settlement during which its user may dispute it.
+		#[pallet::constant]
+		type DisputeWindow: Get<BlockNumberFor<Self>>;
+
+		/// Blocks a challenged worker has to reveal the prompt and the answer.
+		#[pallet::constant]
+		type ResponsePeriod: Get<BlockNumberFor<Self>>;
+
+		/// Slashed from a worker whose settlement was shown wrong, beyond the fee refunded.
+		#[pallet::constant]
+		type DisputePenalty: Get<BalanceOf<Self>>;
+
+		/// Held from a user who challenges a settlement as unanswered; the worker's if it answers.
+		#[pallet::constant]
+		type ChallengeBond: Get<BalanceOf<Self>>;
+
+		/// Longest prompt or answer a challenged worker reveals, in bytes.
+		#[pallet::constant]
+		type MaxRevealLen: Get<u32>;
+
+		/// Most workers a model's owner may approve one by one.
+		#[pallet::constant]
+		type MaxApprovedWorkers: Get<u32>;
+
 		/// Least stake a worker needs to settle.
 		#[pallet::constant]
 		type MinWorkerStake: Get<BalanceOf<Self>>;
@@ -117,10 +159,6 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxContributionsPerOutput: Get<u32>;
 
-		/// Most stakers a model may have (the benchmarks' range for [`Pallet::settle`]).
-		#[pallet::constant]
-		type MaxStakersPerModel: Get<u32>;
-
 		/// Most settlements one [`Pallet::settle_batch`] may carry.
 		#[pallet::constant]
 		type MaxSettlementsPerBatch: Get<u32>;
@@ -130,7 +168,7 @@ pub mod pallet {
 
 		/// Sets up what the benchmarks need from other pallets.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, Self::Signature>;
 	}
 
 	/// Registered workers.
@@ -166,16 +204,68 @@ pub mod pallet {
 	pub type ContributionEarnings<T: Config> =
 		StorageMap<_, Twox64Concat, ContributionId, Earnings<BalanceOf<T>>, ValueQuery>;
 
-	/// Workers a chain starts with (a development chain's demo worker): account, stake, models.
+	/// How each model's owner lets workers serve it.
+	#[pallet::storage]
+	pub type ServingPolicies<T: Config> =
+		StorageMap<_, Twox64Concat, ModelId, ServingPolicy<BalanceOf<T>>, ValueQuery>;
+
+	/// Workers a model's owner approved to serve it.
+	#[pallet::storage]
+	pub type ApprovedWorkers<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, ModelId, Blake2_128Concat, T::AccountId, ()>;
+
+	/// How many workers each model's owner approved.
+	#[pallet::storage]
+	pub type ApprovedWorkerCount<T> = StorageMap<_, Twox64Concat, ModelId, u32, ValueQuery>;
+
+	/// Disputes of settlements, by request.
+	#[pallet::storage]
+	pub type Disputes<T: Config> = StorageMap<_, Identity, RequestId, DisputeOf<T>>;
+
+	/// Index: each worker's settlements challenged as unanswered, with their deadlines, so that
+	/// the worker's node finds and answers them.
+	#[pallet::storage]
+	pub type OpenChallenges<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, RequestId, BlockNumberFor<T>>;
+
+	/// Dispute window and response period that replace [`Config::DisputeWindow`] and
+	/// [`Config::ResponsePeriod`] on this chain: set at genesis, so that development chains
+	/// decide in blocks what a public network gives days for. Never longer than the constants,
+	/// so that the worker unbonding period still outlasts them.
+	#[pallet::storage]
+	pub type DisputePeriodOverrides<T: Config> =
+		StorageValue<_, (BlockNumberFor<T>, BlockNumberFor<T>), OptionQuery>;
+
+	/// Workers a chain starts with (a development chain's demo worker): account, stake, models;
+	/// and the workers the models' owners approved first: (model, worker).
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
 		pub workers: Vec<(T::AccountId, BalanceOf<T>, Vec<ModelId>)>,
+		pub approved: Vec<(ModelId, T::AccountId)>,
+		/// `(dispute window, response period)` in blocks, for development chains.
+		pub dispute_periods: Option<(BlockNumberFor<T>, BlockNumberFor<T>)>,
 	}
 
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
+			if let Some((window, response)) = self.dispute_periods {
+				assert!(
+					window <= T::DisputeWindow::get() && response <= T::ResponsePeriod::get(),
+					"dispute periods may only be shortened"
+				);
+				DisputePeriodOverrides::<T>::put((window, response));
+			}
+			for (model, worker) in &self.approved {
+				let owner = T::Models::served(*model).map(|m| m.owner);
+				assert!(owner.is_some(), "genesis approval: model {model} is not deployed");
+				if let Some(owner) = owner {
+					let origin = frame_system::RawOrigin::Signed(owner).into();
+					let approved = Pallet::<T>::approve_worker(origin, *model, worker.clone());
+					assert!(approved.is_ok(), "genesis approval: {approved:?}");
+				}
+			}
 			for (who, stake, models) in &self.workers {
 				let origin = frame_system::RawOrigin::Signed(who.clone()).into();
 				let registered = Pallet::<T>::register_worker(origin, *stake, models.clone());
@@ -213,6 +303,27 @@ pub mod pallet {
 		SettlementFailed { request: RequestId, error: DispatchError },
 		/// A worker's batch was processed: `settled` settlements went through, `failed` did not.
 		BatchSettled { worker: T::AccountId, settled: u32, failed: u32 },
+		/// A model's owner approved a worker to serve it.
+		WorkerApproved { model: ModelId, worker: T::AccountId },
+		/// A model's owner withdrew a worker's approval.
+		WorkerRevoked { model: ModelId, worker: T::AccountId },
+		/// A model's owner set how workers may serve it.
+		ServingPolicySet { model: ModelId, policy: ServingPolicy<BalanceOf<T>> },
+		/// A user challenged a settlement as unanswered; the worker must answer by `deadline`.
+		SettlementChallenged {
+			request: RequestId,
+			worker: T::AccountId,
+			deadline: BlockNumberFor<T>,
+		},
+		/// The challenged worker revealed the prompt and the answer (in the extrinsic).
+		ChallengeAnswered { request: RequestId, worker: T::AccountId },
+		/// A settlement was shown wrong: the worker was slashed and the user refunded.
+		DisputeUpheld {
+			request: RequestId,
+			worker: T::AccountId,
+			slashed: BalanceOf<T>,
+			refunded: BalanceOf<T>,
+		},
 	}
 
 	#[pallet::error]
@@ -249,16 +360,65 @@ pub mod pallet {
 		DuplicateContribution,
 		/// A contribution that does not exist or is not accepted.
 		UnknownContribution,
-		/// A contribution from a Datanet the model does not train on.
-		ContributionNotInModel,
-		/// The model has more stakers than the settlement's witness.
-		StakersWitnessTooLow,
+		/// A contribution the served version was not trained on.
+		ContributionNotInVersion,
+		/// The version the worker answered with is no longer the deployed one.
+		VersionNotServed,
+		/// The user's request does not name this worker.
+		NotChosenByUser,
+		/// The model's owner has not let this worker serve it.
+		NotApprovedForModel,
+		/// Only the model's owner may do this.
+		NotModelOwner,
+		/// The model's owner approved as many workers as allowed.
+		TooManyApprovedWorkers,
+		/// The worker is not approved for the model.
+		NotApproved,
+		/// No settlement has this request id.
+		UnknownRecord,
+		/// The settlement's dispute window has passed.
+		DisputeWindowClosed,
+		/// The settlement was already disputed, or is being.
+		AlreadyDisputed,
+		/// The receipt's signature is not the settling worker's.
+		BadReceiptSignature,
+		/// The receipt agrees with the settlement: nothing to dispute.
+		ReceiptMatchesSettlement,
+		/// Only the user who paid may challenge a settlement.
+		NotRequester,
+		/// Only the worker that settled may answer a challenge.
+		NotSettlingWorker,
+		/// The settlement is not challenged.
+		NoOpenChallenge,
+		/// The challenge's deadline has passed.
+		ChallengeExpired,
+		/// The challenge's deadline has not passed.
+		ChallengeOngoing,
+		/// The revealed prompt does not hash to the prompt hash the user signed.
+		PromptMismatch,
+		/// The revealed answer does not hash to the settled output hash.
+		AnswerMismatch,
+		/// Not enough free OPEN for the bond.
+		InsufficientBond,
 		/// An amount of zero.
 		ZeroAmount,
 		/// A batch with no settlement in it.
 		EmptyBatch,
 		/// More settlements than one batch may carry.
 		TooManySettlements,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			// A worker must not be able to withdraw its stake before a dispute of its last
+			// settlement is decided.
+			assert!(
+				T::WorkerUnbondingPeriod::get()
+					> T::DisputeWindow::get().saturating_add(T::ResponsePeriod::get()),
+				"the worker unbonding period must outlast the dispute window and response period"
+			);
+		}
 	}
 
 	#[pallet::call]
@@ -274,7 +434,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			ensure!(!Workers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
 			ensure!(stake >= T::MinWorkerStake::get(), Error::<T>::StakeTooLow);
-			let bounded = Self::served_models(&models)?;
+			let bounded = Self::served_models(&who, stake, &models)?;
 			T::Currency::hold(&HoldReason::WorkerStake.into(), &who, stake)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
 			Workers::<T>::insert(
@@ -295,11 +455,10 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::set_worker_models(models.len() as u32))]
 		pub fn set_worker_models(origin: OriginFor<T>, models: Vec<ModelId>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let bounded = Self::served_models(&models)?;
 			Workers::<T>::try_mutate(&who, |maybe| -> DispatchResult {
 				let worker = maybe.as_mut().ok_or(Error::<T>::NotWorker)?;
 				ensure!(worker.unbonding_until.is_none(), Error::<T>::Unbonding);
-				worker.models = bounded;
+				worker.models = Self::served_models(&who, worker.stake, &models)?;
 				Ok(())
 			})?;
 			Self::deposit_event(Event::WorkerModelsSet { worker: who, models });
@@ -350,6 +509,11 @@ pub mod pallet {
 			let worker = Workers::<T>::get(&who).ok_or(Error::<T>::NotWorker)?;
 			let until = worker.unbonding_until.ok_or(Error::<T>::NotUnbonding)?;
 			ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
+			// Its stake answers for a challenge under way, however long the unbonding was.
+			ensure!(
+				OpenChallenges::<T>::iter_prefix(&who).next().is_none(),
+				Error::<T>::ChallengeOngoing
+			);
 			let amount = T::Currency::release(
 				&HoldReason::WorkerStake.into(),
 				&who,
@@ -361,31 +525,23 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Settle a request the worker has answered: charge its fee, pay the split and record
-		/// which contributions made the answer. `influences` are (contribution, I); those with
-		/// I ≤ 0 are checked but neither kept nor paid. `stakers_witness` is at least the
-		/// model's number of stakers (it prices the call).
+		/// Settle a request the worker has answered with `version` of the model (still the
+		/// deployed one): charge its fee (for the input tokens the
+		/// user's request carries and `tokens_out`), pay the split and record which
+		/// contributions made the answer. `influences` are (contribution, I); those with I ≤ 0
+		/// are checked but neither kept nor paid.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::settle(influences.len() as u32, *stakers_witness))]
-		#[allow(clippy::too_many_arguments)]
+		#[pallet::weight(T::WeightInfo::settle(influences.len() as u32))]
 		pub fn settle(
 			origin: OriginFor<T>,
 			request: RequestId,
-			tokens_in: u32,
+			version: u32,
 			tokens_out: u32,
 			output_hash: H256,
 			influences: Vec<(ContributionId, i128)>,
-			stakers_witness: u32,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let settlement = Settlement {
-				request,
-				tokens_in,
-				tokens_out,
-				output_hash,
-				influences,
-				stakers_witness,
-			};
+			let settlement = Settlement { request, version, tokens_out, output_hash, influences };
 			Ok(Some(Self::do_settle(&who, &settlement)?).into())
 		}
 
@@ -453,193 +609,207 @@ pub mod pallet {
 			Self::deposit_event(Event::BatchSettled { worker: who, settled, failed });
 			Ok(Some(used).into())
 		}
-	}
 
-	impl<T: Config> Pallet<T> {
-		/// What [`Pallet::settle`] is charged for `settlement` before it runs.
-		pub fn settlement_weight(settlement: &Settlement) -> Weight {
-			T::WeightInfo::settle(
-				settlement.influences.len().try_into().unwrap_or(u32::MAX),
-				settlement.stakers_witness,
-			)
+		/// Let `worker` serve the model. The model's owner only.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::approve_worker())]
+		pub fn approve_worker(
+			origin: OriginFor<T>,
+			model: ModelId,
+			worker: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::ensure_owner(model, &who)?;
+			if !ApprovedWorkers::<T>::contains_key(model, &worker) {
+				let count = ApprovedWorkerCount::<T>::get(model);
+				ensure!(count < T::MaxApprovedWorkers::get(), Error::<T>::TooManyApprovedWorkers);
+				ApprovedWorkers::<T>::insert(model, &worker, ());
+				ApprovedWorkerCount::<T>::insert(model, count.saturating_add(1));
+			}
+			Self::deposit_event(Event::WorkerApproved { model, worker });
+			Ok(())
 		}
 
-		/// What [`Pallet::settle_batch`] is charged before it runs: its settlements' weights.
-		pub fn settle_batch_weight(settlements: &[Settlement]) -> Weight {
-			settlements
-				.iter()
-				.fold(Weight::zero(), |sum, s| sum.saturating_add(Self::settlement_weight(s)))
+		/// Withdraw a worker's approval: from now on it settles nothing of the model (unless the
+		/// model is open to its stake). The model's owner only.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::revoke_worker())]
+		pub fn revoke_worker(
+			origin: OriginFor<T>,
+			model: ModelId,
+			worker: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::ensure_owner(model, &who)?;
+			ensure!(ApprovedWorkers::<T>::contains_key(model, &worker), Error::<T>::NotApproved);
+			ApprovedWorkers::<T>::remove(model, &worker);
+			ApprovedWorkerCount::<T>::mutate(model, |count| *count = count.saturating_sub(1));
+			Self::deposit_event(Event::WorkerRevoked { model, worker });
+			Ok(())
 		}
 
-		/// Settles one answered request for worker `who`; returns its actual weight.
-		fn do_settle(who: &T::AccountId, settlement: &Settlement) -> Result<Weight, DispatchError> {
-			let Settlement {
-				request,
-				tokens_in,
-				tokens_out,
-				output_hash,
-				ref influences,
-				stakers_witness,
-			} = *settlement;
-			let worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
-			ensure!(worker.unbonding_until.is_none(), Error::<T>::Unbonding);
-			ensure!(worker.stake >= T::MinWorkerStake::get(), Error::<T>::StakeTooLow);
-			ensure!(!Records::<T>::contains_key(request), Error::<T>::AlreadySettled);
-			let pending = T::Escrow::pending(&request).ok_or(Error::<T>::UnknownRequest)?;
-			ensure!(worker.models.contains(&pending.model), Error::<T>::NotServingModel);
-			let model = T::Models::served(pending.model).ok_or(Error::<T>::ModelNotServed)?;
-			ensure!(model.stakers <= stakers_witness, Error::<T>::StakersWitnessTooLow);
+		/// Set how workers may serve the model: open to any worker with at least
+		/// `open_to_stake` (or to approved workers only), and the settling worker's share of the
+		/// owner's part of each fee. The model's owner only.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::set_serving_policy())]
+		pub fn set_serving_policy(
+			origin: OriginFor<T>,
+			model: ModelId,
+			policy: ServingPolicy<BalanceOf<T>>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::ensure_owner(model, &who)?;
+			ServingPolicies::<T>::insert(model, policy);
+			Self::deposit_event(Event::ServingPolicySet { model, policy });
+			Ok(())
+		}
+
+		/// Prove a settlement wrong with a receipt its worker signed that differs from it (model,
+		/// version, adapter, token counts or output hash): the worker is slashed the fee and
+		/// [`Config::DisputePenalty`], the user refunded the fee in full. Anyone may submit the
+		/// receipt; the refund goes to the user who paid.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::dispute_receipt())]
+		pub fn dispute_receipt(
+			origin: OriginFor<T>,
+			receipt: Receipt,
+			signature: T::Signature,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			let record = Records::<T>::get(receipt.request).ok_or(Error::<T>::UnknownRecord)?;
+			Self::ensure_disputable(&record)?;
+			match Disputes::<T>::get(receipt.request) {
+				Some(Dispute::Upheld { .. }) => return Err(Error::<T>::AlreadyDisputed.into()),
+				// A challenge under way is overtaken by the proof: its bond goes back first.
+				Some(Dispute::Challenged { by, bond, .. }) => {
+					Self::release_bond(&by, bond);
+					OpenChallenges::<T>::remove(&record.worker, receipt.request);
+				}
+				// A revealed answer does not make a receipt with other token counts right.
+				Some(Dispute::Answered { .. }) | None => {}
+			}
+			let digest = receipt_digest(&Self::genesis_hash(), &receipt);
+			ensure!(signature.verify(&digest[..], &record.worker), Error::<T>::BadReceiptSignature);
 			ensure!(
-				influences.len() <= T::MaxContributionsPerOutput::get() as usize,
-				Error::<T>::TooManyContributions
+				!Self::receipt_matches(&receipt, &record),
+				Error::<T>::ReceiptMatchesSettlement
 			);
+			Self::uphold(receipt.request, &record);
+			Ok(())
+		}
 
-			let mut attributed = Vec::with_capacity(influences.len());
-			for (i, (contribution, influence)) in influences.iter().enumerate() {
-				ensure!(
-					!influences.iter().take(i).any(|(other, _)| other == contribution),
-					Error::<T>::DuplicateContribution
+		/// Challenge a settlement of one's request as never answered, holding
+		/// [`Config::ChallengeBond`]. The settling worker has [`Config::ResponsePeriod`] blocks to
+		/// reveal the prompt and the answer ([`Pallet::answer_challenge`]): then the bond is its;
+		/// else [`Pallet::resolve_challenge`] slashes it and refunds the user. The user who paid
+		/// only, within the dispute window.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::challenge_unanswered())]
+		pub fn challenge_unanswered(origin: OriginFor<T>, request: RequestId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let record = Records::<T>::get(request).ok_or(Error::<T>::UnknownRecord)?;
+			ensure!(record.user == who, Error::<T>::NotRequester);
+			Self::ensure_disputable(&record)?;
+			ensure!(!Disputes::<T>::contains_key(request), Error::<T>::AlreadyDisputed);
+			let bond = T::ChallengeBond::get();
+			if !bond.is_zero() {
+				T::Currency::hold(&HoldReason::ChallengeBond.into(), &who, bond)
+					.map_err(|_| Error::<T>::InsufficientBond)?;
+			}
+			let deadline =
+				frame_system::Pallet::<T>::block_number().saturating_add(Self::response_period());
+			Disputes::<T>::insert(request, Dispute::Challenged { by: who, bond, deadline });
+			OpenChallenges::<T>::insert(&record.worker, request, deadline);
+			Self::deposit_event(Event::SettlementChallenged {
+				request,
+				worker: record.worker,
+				deadline,
+			});
+			Ok(())
+		}
+
+		/// Answer a challenge by revealing the prompt (it must hash to the prompt hash the user
+		/// signed, which shows the worker had it) and the answer (it must hash to the settled
+		/// output hash; the user reads it from this extrinsic). The settling worker only, before
+		/// the deadline; the challenger's bond is then the worker's.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::answer_challenge(
+			prompt.len().saturating_add(answer.len()) as u32
+		))]
+		pub fn answer_challenge(
+			origin: OriginFor<T>,
+			request: RequestId,
+			prompt: BoundedVec<u8, T::MaxRevealLen>,
+			answer: BoundedVec<u8, T::MaxRevealLen>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let record = Records::<T>::get(request).ok_or(Error::<T>::UnknownRecord)?;
+			ensure!(record.worker == who, Error::<T>::NotSettlingWorker);
+			let Some(Dispute::Challenged { by, bond, deadline }) = Disputes::<T>::get(request)
+			else {
+				return Err(Error::<T>::NoOpenChallenge.into());
+			};
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now <= deadline, Error::<T>::ChallengeExpired);
+			ensure!(BlakeTwo256::hash(&prompt) == record.prompt_hash, Error::<T>::PromptMismatch);
+			ensure!(BlakeTwo256::hash(&answer) == record.output_hash, Error::<T>::AnswerMismatch);
+			if !bond.is_zero() {
+				// Best effort: if the worker's account cannot take it, the bond goes back.
+				let paid = T::Currency::transfer_on_hold(
+					&HoldReason::ChallengeBond.into(),
+					&by,
+					&who,
+					bond,
+					Precision::BestEffort,
+					Restriction::Free,
+					Fortitude::Polite,
 				);
-				let (datanet, contributor) = T::Contributions::accepted(*contribution)
-					.ok_or(Error::<T>::UnknownContribution)?;
-				ensure!(
-					T::Models::trains_on(pending.model, datanet),
-					Error::<T>::ContributionNotInModel
-				);
-				if let Ok(influence) = u128::try_from(*influence) {
-					if influence > 0 {
-						attributed.push(AttributedContribution {
-							contribution: *contribution,
-							contributor,
-							influence,
-							weight: Perbill::zero(),
-							paid: Zero::zero(),
-						});
-					}
+				if paid.is_err() {
+					Self::release_bond(&by, bond);
 				}
 			}
-			let payees: Vec<(T::AccountId, u128)> =
-				attributed.iter().map(|c| (c.contributor.clone(), c.influence)).collect();
-			let settlement = T::Escrow::settle(&request, tokens_in, tokens_out, &payees)?;
+			Disputes::<T>::insert(request, Dispute::Answered { at: now });
+			OpenChallenges::<T>::remove(&who, request);
+			Self::deposit_event(Event::ChallengeAnswered { request, worker: who });
+			Ok(())
+		}
 
-			let total_influence =
-				attributed.iter().fold(0u128, |sum, c| sum.saturating_add(c.influence));
-			for (entry, paid) in attributed.iter_mut().zip(settlement.per_contributor) {
-				entry.weight = Perbill::from_rational(entry.influence, total_influence);
-				entry.paid = paid;
-			}
-			let contributions: BoundedVec<_, T::MaxContributionsPerOutput> =
-				attributed.try_into().map_err(|_| Error::<T>::TooManyContributions)?;
-			Self::index_record(request, pending.model, &contributions);
-
-			let count = contributions.len() as u32;
-			Self::deposit_event(Event::InferenceAttributed {
-				request,
-				model: pending.model,
-				version: model.version,
-				worker: who.clone(),
-				output_hash,
-				fee: settlement.breakdown.fee,
-				contributions: count,
-			});
-			Records::<T>::insert(
-				request,
-				AttributionRecord {
-					model: pending.model,
-					version: model.version,
-					request,
-					user: pending.user,
-					worker: who.clone(),
-					tokens_in,
-					tokens_out,
-					output_hash,
-					breakdown: settlement.breakdown,
-					contributions,
-					settled_at: frame_system::Pallet::<T>::block_number(),
-				},
+		/// Decide a challenge whose worker did not answer by the deadline: the worker is slashed
+		/// the fee and [`Config::DisputePenalty`], the user refunded the fee and their bond.
+		/// Anyone may call it.
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::resolve_challenge())]
+		pub fn resolve_challenge(origin: OriginFor<T>, request: RequestId) -> DispatchResult {
+			ensure_signed(origin)?;
+			let record = Records::<T>::get(request).ok_or(Error::<T>::UnknownRecord)?;
+			let Some(Dispute::Challenged { by, bond, deadline }) = Disputes::<T>::get(request)
+			else {
+				return Err(Error::<T>::NoOpenChallenge.into());
+			};
+			ensure!(
+				frame_system::Pallet::<T>::block_number() > deadline,
+				Error::<T>::ChallengeOngoing
 			);
-			Ok(T::WeightInfo::settle(influences.len() as u32, model.stakers))
-		}
-
-		fn served_models(
-			models: &[ModelId],
-		) -> Result<BoundedVec<ModelId, T::MaxModelsPerWorker>, DispatchError> {
-			let bounded: BoundedVec<ModelId, T::MaxModelsPerWorker> =
-				models.to_vec().try_into().map_err(|_| Error::<T>::TooManyModels)?;
-			for (i, model) in bounded.iter().enumerate() {
-				ensure!(
-					!bounded.iter().take(i).any(|other| other == model),
-					Error::<T>::DuplicateModel
-				);
-				ensure!(T::Models::served(*model).is_some(), Error::<T>::ModelNotServed);
-			}
-			Ok(bounded)
-		}
-
-		/// Index a new record by model and by contributor, and credit earnings.
-		fn index_record(
-			request: RequestId,
-			model: ModelId,
-			contributions: &[AttributedContribution<T::AccountId, BalanceOf<T>>],
-		) {
-			let n = ModelRecordCount::<T>::get(model);
-			ModelRecords::<T>::insert(model, n, request);
-			ModelRecordCount::<T>::insert(model, n.saturating_add(1));
-
-			for (i, entry) in contributions.iter().enumerate() {
-				ContributionEarnings::<T>::mutate(entry.contribution, |e| {
-					e.total = e.total.saturating_add(entry.paid);
-					e.outputs = e.outputs.saturating_add(1);
-				});
-				// An account with several contributions behind one answer counts it once.
-				let first_of_account =
-					!contributions.iter().take(i).any(|c| c.contributor == entry.contributor);
-				ContributorEarnings::<T>::mutate(&entry.contributor, |e| {
-					e.total = e.total.saturating_add(entry.paid);
-					if first_of_account {
-						ContributorRecords::<T>::insert(&entry.contributor, e.outputs, request);
-						e.outputs = e.outputs.saturating_add(1);
-					}
-				});
-			}
-		}
-
-		/// A page of a model's records.
-		pub fn model_records(
-			model: ModelId,
-			from: u64,
-			limit: u32,
-		) -> Vec<(RequestId, RecordOf<T>)> {
-			let end = from.saturating_add(u64::from(limit.min(runtime_api::MAX_PAGE)));
-			(from..end.min(ModelRecordCount::<T>::get(model)))
-				.filter_map(|n| ModelRecords::<T>::get(model, n))
-				.filter_map(|id| Records::<T>::get(id).map(|r| (id, r)))
-				.collect()
-		}
-
-		/// A page of the records an account's data contributed to.
-		pub fn contributor_records(
-			who: &T::AccountId,
-			from: u64,
-			limit: u32,
-		) -> Vec<(RequestId, RecordOf<T>)> {
-			let end = from.saturating_add(u64::from(limit.min(runtime_api::MAX_PAGE)));
-			(from..end.min(ContributorEarnings::<T>::get(who).outputs))
-				.filter_map(|n| ContributorRecords::<T>::get(who, n))
-				.filter_map(|id| Records::<T>::get(id).map(|r| (id, r)))
-				.collect()
+			Self::release_bond(&by, bond);
+			OpenChallenges::<T>::remove(&record.worker, request);
+			Self::uphold(request, &record);
+			Ok(())
 		}
 	}
 
 	/// What the benchmarks need from other pallets.
 	#[cfg(feature = "runtime-benchmarks")]
-	pub trait BenchmarkHelper<AccountId> {
-		/// A deployed model with `stakers` stakers.
-		fn served_model(stakers: u32) -> ModelId;
-		/// `n` accepted contributions from distinct, existing contributors, in a Datanet
-		/// `model` trains on.
+	pub trait BenchmarkHelper<AccountId, Signature> {
+		/// A deployed model with a staker, owned by `owner`.
+		fn served_model(owner: &AccountId) -> ModelId;
+		/// `n` accepted contributions from distinct, existing contributors, in the training set
+		/// of `model`'s served version.
 		fn contributions(model: ModelId, n: u32) -> Vec<ContributionId>;
-		/// A request for `model`, held in escrow with a max fee that covers any answer.
-		fn pending_request(model: ModelId) -> RequestId;
+		/// A request for `model` by `user`, naming `worker`, held in escrow with a max fee that
+		/// covers any answer.
+		fn pending_request(model: ModelId, user: &AccountId, worker: &AccountId) -> RequestId;
+		/// A fresh account and its signature over `payload`.
+		fn sign(payload: &[u8]) -> (AccountId, Signature);
 	}
 }

@@ -3,7 +3,7 @@
 use crate::Earnings;
 use alloc::vec::Vec;
 use codec::Codec;
-use openledger_primitives::{ContributionId, ModelId, RequestId};
+use openledger_primitives::{ContributionId, ModelId, Receipt, RequestId};
 
 /// Most records one page of a listing returns.
 pub const MAX_PAGE: u32 = 100;
@@ -32,5 +32,12 @@ sp_api::decl_runtime_apis! {
 		fn contribution_earnings(contribution: ContributionId) -> Earnings<Balance>;
 		/// A registered worker.
 		fn worker(who: AccountId) -> Option<Worker>;
+		/// Whether the model's owner lets `worker` serve `model` now (the owner itself, an
+		/// approved worker, or one with the stake the model is open to); false if the model is
+		/// not deployed or `worker` is not registered.
+		fn may_serve(model: ModelId, worker: AccountId) -> bool;
+		/// The 32 bytes a worker signs for a receipt on this chain (to check a receipt before
+		/// relying on it, or to sign one).
+		fn receipt_digest(receipt: Receipt) -> sp_core::H256;
 	}
 }

@@ -23,6 +23,11 @@ pub type WorkerOf<T> = Worker<
 	frame_system::pallet_prelude::BlockNumberFor<T>,
 	<T as Config>::MaxModelsPerWorker,
 >;
+pub type DisputeOf<T> = Dispute<
+	<T as frame_system::Config>::AccountId,
+	BalanceOf<T>,
+	frame_system::pallet_prelude::BlockNumberFor<T>,
+>;
 pub type RecordOf<T> = AttributionRecord<
 	<T as frame_system::Config>::AccountId,
 	BalanceOf<T>,
@@ -64,7 +69,9 @@ where
 )]
 pub struct AttributedContribution<AccountId, Balance> {
 	pub contribution: ContributionId,
-	pub contributor: AccountId,
+	/// `None` for a contribution withdrawn or slashed since the version was trained on it: its
+	/// share went to the treasury.
+	pub contributor: Option<AccountId>,
 	/// The influence score I_i > 0 the worker reported (DataInf, in the worker's fixed-point
 	/// scale; only ratios matter).
 	pub influence: u128,
@@ -98,6 +105,10 @@ where
 	/// The model version (adapter) that answered.
 	pub version: u32,
 	pub request: RequestId,
+	/// The adapter registered for `version` when it was settled.
+	pub adapter_hash: H256,
+	/// The prompt's blake2-256, as the user signed it.
+	pub prompt_hash: H256,
 	/// Who paid.
 	pub user: AccountId,
 	/// Who served and settled it.
@@ -133,16 +144,60 @@ pub struct Earnings<Balance> {
 	pub outputs: u64,
 }
 
-/// One answer to settle in a batch: the arguments of `settle`.
+/// One answer to settle in a batch: the arguments of `settle`. The input token count is the
+/// one the user's request carries.
 #[derive(Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo)]
 pub struct Settlement {
 	pub request: RequestId,
-	pub tokens_in: u32,
+	/// The model version that answered: it must still be the deployed one, so that the record
+	/// says what the worker's receipt says even if the owner deploys another version meanwhile.
+	pub version: u32,
 	pub tokens_out: u32,
 	/// blake2-256 of the answer.
 	pub output_hash: H256,
 	/// (contribution, influence); only positive influence is kept and paid.
 	pub influences: alloc::vec::Vec<(ContributionId, i128)>,
-	/// At least the model's number of stakers (it prices the settlement).
-	pub stakers_witness: u32,
+}
+
+/// How a model's owner lets workers serve it.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct ServingPolicy<Balance> {
+	/// `Some(stake)`: any worker with at least this stake may serve the model, besides those the
+	/// owner approved one by one. `None`: only approved workers (and the owner).
+	pub open_to_stake: Option<Balance>,
+	/// The settling worker's compute share of the owner's part β·F_net of every fee.
+	pub worker_share: Perbill,
+}
+
+impl<Balance> Default for ServingPolicy<Balance> {
+	fn default() -> Self {
+		Self { open_to_stake: None, worker_share: Perbill::zero() }
+	}
+}
+
+/// Where a dispute of a settlement stands.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum Dispute<AccountId, Balance, BlockNumber> {
+	/// The user says the request was never answered; the settling worker must reveal the
+	/// prompt and the answer (matching the signed prompt hash and the settled output hash) by
+	/// `deadline`, or be slashed.
+	Challenged { by: AccountId, bond: Balance, deadline: BlockNumber },
+	/// The worker revealed the prompt and the answer in this block; the bond went to it.
+	Answered { at: BlockNumber },
+	/// The settlement was shown wrong (a receipt that differs, or no answer revealed): the worker
+	/// was slashed `slashed`, of which `refunded` went back to the user.
+	Upheld { slashed: Balance, refunded: Balance },
 }

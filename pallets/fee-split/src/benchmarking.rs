@@ -26,10 +26,15 @@ fn fund<T: Config>(who: &T::AccountId) {
 	T::Currency::set_balance(who, amount);
 }
 
+/// A request naming as many workers as one may: the longest to encode, hash and store.
 fn request<T: Config>(model: ModelId, nonce: u64) -> RequestOf<T> {
+	let workers: Vec<T::AccountId> =
+		(0..MAX_WORKERS_PER_REQUEST).map(|i| account("allowed-worker", i, 0)).collect();
 	InferenceRequest {
 		model,
 		prompt_hash: H256::repeat_byte(1),
+		tokens_in: 1_000,
+		workers: BoundedVec::truncate_from(workers),
 		max_output_tokens: 1_000,
 		max_fee: T::Currency::minimum_balance().saturating_mul(1_000_000u32.into()),
 		nonce,
@@ -63,7 +68,8 @@ mod benchmarks {
 		_(RawOrigin::Signed(user.clone()), request.clone());
 
 		let id = FeeSplit::<T>::request_id(&user, &request);
-		assert!(Requests::<T>::contains_key(id));
+		let record = Requests::<T>::get(id).expect("held");
+		assert_eq!(record.request.workers.len() as u32, MAX_WORKERS_PER_REQUEST);
 	}
 
 	#[benchmark]

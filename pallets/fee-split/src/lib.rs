@@ -4,14 +4,17 @@
 //! formulas and their rounding: docs/formulas.md):
 //!
 //! 1. A user consents to pay for an answer by signing an [`InferenceRequest`] (model, hash of the
-//!    prompt, most output tokens, most fee, nonce, expiry). Either the user submits it
+//!    prompt and its token count as the node quoted it, the workers allowed to answer, most output
+//!    tokens, most fee, nonce, expiry). Either the user submits it
 //!    ([`Pallet::request_inference`]), or signs it off-chain and the serving node brings it
 //!    on-chain with the signature ([`Pallet::submit_signed_request`]). Either way `max_fee` is
 //!    held from the user and the request gets one id, so it can be paid for once only.
 //! 2. The attribution pallet settles it through [`InferenceEscrow`] once a worker has served it:
-//!    Fee = (T_in/1000)·R_in + (T_out/1000)·R_out + F_platform is charged from the hold, the rest
-//!    released, and F_net = Fee − F_platform split β/γ/δ between the model owner, the model's
-//!    stakers (pro rata to stake) and the data contributors (pro rata to positive influence).
+//!    Fee = (T_in/1000)·R_in + (T_out/1000)·R_out + F_platform is charged from the hold (T_in
+//!    from the request, never from the worker), the rest released, and F_net = Fee − F_platform
+//!    split β/γ/δ between the model owner (of whose part the settling worker gets the share the
+//!    owner set), the model's stakers (into the registry's reward pool, pro rata to stake) and
+//!    the data contributors (pro rata to positive influence).
 //!    Rounding remainders and unpayable shares go to the treasury with F_platform, so the
 //!    amounts paid always add up to the fee charged.
 //! 3. A request not settled by its expiry is refunded in full at the start of the next block.
@@ -63,7 +66,10 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_core::H256;
-	use sp_runtime::traits::{BlakeTwo256, Hash, IdentifyAccount, One, Saturating, Verify, Zero};
+	use sp_runtime::{
+		traits::{BlakeTwo256, Hash, IdentifyAccount, One, Saturating, Verify, Zero},
+		Perbill,
+	};
 
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
@@ -186,6 +192,10 @@ pub mod pallet {
 		FeeOverflow,
 		/// Governance's β + γ + δ is not one.
 		InvalidFeeSplit,
+		/// A request must name at least one worker.
+		NoWorkers,
+		/// The settling worker is not one of the workers the request allows.
+		WorkerNotAllowed,
 	}
 
 	#[pallet::hooks]
@@ -324,8 +334,9 @@ pub mod pallet {
 				Error::<T>::ExpiryTooFar
 			);
 			ensure!(request.max_output_tokens > 0, Error::<T>::NoOutputTokens);
+			ensure!(!request.workers.is_empty(), Error::<T>::NoWorkers);
 			let model = T::Models::served(request.model).ok_or(Error::<T>::ModelNotServed)?;
-			let least = Self::quote_for(&model, 0, 0)?.total;
+			let least = Self::quote_for(&model, request.tokens_in, 0)?.total;
 			ensure!(request.max_fee >= least, Error::<T>::MaxFeeTooLow);
 			let id = Self::request_id(&user, &request);
 			ensure!(!Requests::<T>::contains_key(id), Error::<T>::DuplicateRequest);
@@ -402,21 +413,23 @@ pub mod pallet {
 
 		fn do_settle(
 			id: &RequestId,
-			tokens_in: u32,
+			worker: &T::AccountId,
+			worker_share: Perbill,
 			tokens_out: u32,
-			contributors: &[(T::AccountId, u128)],
+			contributors: &[(Option<T::AccountId>, u128)],
 		) -> Result<Settlement<BalanceOf<T>>, DispatchError> {
 			let mut record = Requests::<T>::get(id).ok_or(Error::<T>::UnknownRequest)?;
 			ensure!(record.status == RequestStatus::Pending, Error::<T>::AlreadySettled);
 			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(now <= record.request.expires_at, Error::<T>::Expired);
+			ensure!(record.request.workers.contains(worker), Error::<T>::WorkerNotAllowed);
 			ensure!(
 				tokens_out <= record.request.max_output_tokens,
 				Error::<T>::TooManyOutputTokens
 			);
 			let model =
 				T::Models::served(record.request.model).ok_or(Error::<T>::ModelNotServed)?;
-			let quote = Self::quote_for(&model, tokens_in, tokens_out)?;
+			let quote = Self::quote_for(&model, record.request.tokens_in, tokens_out)?;
 			ensure!(quote.total <= record.request.max_fee, Error::<T>::FeeAboveMax);
 			let split = T::Parameters::fee_split();
 			ensure!(split.is_complete(), Error::<T>::InvalidFeeSplit);
@@ -424,18 +437,22 @@ pub mod pallet {
 			let parts = fee::split_net(to_u128(quote.usage), split);
 			let user = &record.user;
 
-			let model_owner =
-				Self::pay_from_escrow(user, &model.owner, from_u128::<T>(parts.model)?)?;
+			let worker_part = worker_share.mul_floor(parts.model);
+			let worker_paid = Self::pay_from_escrow(user, worker, from_u128::<T>(worker_part)?)?;
+			let model_owner = Self::pay_from_escrow(
+				user,
+				&model.owner,
+				from_u128::<T>(parts.model.saturating_sub(worker_part))?,
+			)?;
 
+			// Into the registry's reward pool: the stakers claim it pro rata to stake, so the
+			// settlement costs the same however many stake.
 			let mut stakers = BalanceOf::<T>::zero();
-			if parts.stakers > 0 {
-				let stakes = T::Models::stakes(record.request.model);
-				let weights: Vec<u128> = stakes.iter().map(|(_, stake)| to_u128(*stake)).collect();
-				for ((staker, _), share) in
-					stakes.iter().zip(fee::pro_rata(parts.stakers, &weights))
-				{
-					let paid = Self::pay_from_escrow(user, staker, from_u128::<T>(share)?)?;
-					stakers = stakers.saturating_add(paid);
+			if parts.stakers > 0 && T::Models::has_stakers(record.request.model) {
+				let pot = T::Models::staking_pot();
+				stakers = Self::pay_from_escrow(user, &pot, from_u128::<T>(parts.stakers)?)?;
+				if !stakers.is_zero() {
+					T::Models::reward_stakers(record.request.model, stakers)?;
 				}
 			}
 
@@ -445,7 +462,11 @@ pub mod pallet {
 			for ((contributor, _), share) in
 				contributors.iter().zip(fee::pro_rata(parts.contributors, &weights))
 			{
-				let paid = Self::pay_from_escrow(user, contributor, from_u128::<T>(share)?)?;
+				// A contribution withdrawn or slashed since training: its share to the treasury.
+				let paid = match contributor {
+					Some(account) => Self::pay_from_escrow(user, account, from_u128::<T>(share)?)?,
+					None => Zero::zero(),
+				};
 				paid_contributors = paid_contributors.saturating_add(paid);
 				per_contributor.push(paid);
 			}
@@ -454,6 +475,7 @@ pub mod pallet {
 			let to_treasury = quote
 				.total
 				.saturating_sub(model_owner)
+				.saturating_sub(worker_paid)
 				.saturating_sub(stakers)
 				.saturating_sub(paid_contributors);
 			if !to_treasury.is_zero() {
@@ -482,6 +504,7 @@ pub mod pallet {
 				refund,
 				platform: quote.platform,
 				model_owner,
+				worker: worker_paid,
 				stakers,
 				contributors: paid_contributors,
 				remainder: to_treasury.saturating_sub(quote.platform),
@@ -505,18 +528,26 @@ pub mod pallet {
 				|| PendingInference {
 					user: record.user,
 					model: record.request.model,
+					prompt_hash: record.request.prompt_hash,
+					tokens_in: record.request.tokens_in,
 					max_output_tokens: record.request.max_output_tokens,
+					workers: record.request.workers.into_inner(),
 				},
 			)
 		}
 
 		fn settle(
 			request: &RequestId,
-			tokens_in: u32,
+			worker: &T::AccountId,
+			worker_share: Perbill,
 			tokens_out: u32,
-			contributors: &[(T::AccountId, u128)],
+			contributors: &[(Option<T::AccountId>, u128)],
 		) -> Result<Settlement<BalanceOf<T>>, DispatchError> {
-			Self::do_settle(request, tokens_in, tokens_out, contributors)
+			// All or nothing, whoever calls it: `reward_stakers` (or a transfer) may fail after
+			// shares were paid.
+			frame_support::storage::with_storage_layer(|| {
+				Self::do_settle(request, worker, worker_share, tokens_out, contributors)
+			})
 		}
 	}
 

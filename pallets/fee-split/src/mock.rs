@@ -1,6 +1,6 @@
 //! A test runtime: System, Balances and the fee pallet, with in-memory stand-ins for the model
-//! registry and governance's parameters (the real pallets are wired together in the runtime's
-//! tests).
+//! registry (its staking reward pool included) and governance's parameters (the real pallets are
+//! wired together in the runtime's tests).
 
 use crate as pallet_fee_split;
 use core::cell::RefCell;
@@ -9,10 +9,11 @@ use frame_support::{
 	traits::{ConstU32, ConstU64},
 };
 use openledger_primitives::{
-	DataThresholds, DatanetId, FeeSplit as Split, ModelId, ModelInspect, PlatformFee,
+	ContributionId, DataThresholds, FeeSplit as Split, ModelId, ModelInspect, PlatformFee,
 	ProtocolParameters, ServedModel,
 };
-use sp_runtime::{testing::TestSignature, BuildStorage, Perbill};
+use sp_core::H256;
+use sp_runtime::{testing::TestSignature, BuildStorage, DispatchError, Perbill};
 use std::collections::BTreeMap;
 
 pub type AccountId = u64;
@@ -23,11 +24,13 @@ type Block = frame_system::mocking::MockBlock<Test>;
 pub const OPEN: Balance = 1_000_000_000_000_000_000;
 pub const USER: AccountId = 1;
 pub const OWNER: AccountId = 2;
-pub const STAKER_A: AccountId = 3;
-pub const STAKER_B: AccountId = 4;
 pub const CONTRIBUTOR_A: AccountId = 5;
 pub const CONTRIBUTOR_B: AccountId = 6;
 pub const WORKER: AccountId = 7;
+/// Another worker, who exists.
+pub const OTHER_WORKER: AccountId = 8;
+/// The registry's staking pot: holds the stakers' rewards until they claim them.
+pub const POT: AccountId = 50;
 pub const TREASURY: AccountId = 99;
 pub const INITIAL_BALANCE: Balance = 1_000 * OPEN;
 /// Existential deposit of the mock: 0.001 OPEN, as on the chain.
@@ -82,7 +85,9 @@ impl pallet_balances::Config for Test {
 
 thread_local! {
 	static MODELS: RefCell<BTreeMap<ModelId, ServedModel<AccountId, Balance>>> = const { RefCell::new(BTreeMap::new()) };
-	static STAKES: RefCell<BTreeMap<ModelId, Vec<(AccountId, Balance)>>> = const { RefCell::new(BTreeMap::new()) };
+	static STAKED: RefCell<BTreeMap<ModelId, Balance>> = const { RefCell::new(BTreeMap::new()) };
+	static REWARDED: RefCell<BTreeMap<ModelId, Balance>> = const { RefCell::new(BTreeMap::new()) };
+	static REWARD_FAILS: RefCell<bool> = const { RefCell::new(false) };
 	static SPLIT: RefCell<Split> = RefCell::new(Split::default());
 	static PLATFORM: RefCell<PlatformFee<Balance>> = const { RefCell::new(PlatformFee::Flat(OPEN / 2)) };
 }
@@ -90,8 +95,7 @@ thread_local! {
 /// Serve `model` at these rates, owned by `owner`.
 pub fn serve(model: ModelId, owner: AccountId, rate_in: Balance, rate_out: Balance) {
 	MODELS.with(|m| {
-		m.borrow_mut()
-			.insert(model, ServedModel { owner, version: 0, rate_in, rate_out, stakers: 0 })
+		m.borrow_mut().insert(model, ServedModel { owner, version: 0, rate_in, rate_out })
 	});
 }
 
@@ -100,13 +104,19 @@ pub fn unserve(model: ModelId) {
 	MODELS.with(|m| m.borrow_mut().remove(&model));
 }
 
-pub fn set_stakes(model: ModelId, stakes: Vec<(AccountId, Balance)>) {
-	MODELS.with(|m| {
-		if let Some(served) = m.borrow_mut().get_mut(&model) {
-			served.stakers = stakes.len() as u32;
-		}
-	});
-	STAKES.with(|s| s.borrow_mut().insert(model, stakes));
+/// The total active stake on `model` (anyone stakes on it if it is above zero).
+pub fn set_staked(model: ModelId, total: Balance) {
+	STAKED.with(|s| s.borrow_mut().insert(model, total));
+}
+
+/// What the registry's reward pool was credited for `model`'s stakers, in all.
+pub fn rewarded(model: ModelId) -> Balance {
+	REWARDED.with(|r| r.borrow().get(&model).copied().unwrap_or_default())
+}
+
+/// Make `reward_stakers` fail even though the model has stakers (a registry gone wrong).
+pub fn set_reward_fails(fails: bool) {
+	REWARD_FAILS.with(|f| *f.borrow_mut() = fails);
 }
 
 pub fn set_split(split: Split) {
@@ -122,11 +132,24 @@ impl ModelInspect<AccountId, Balance> for TestModels {
 	fn served(model: ModelId) -> Option<ServedModel<AccountId, Balance>> {
 		MODELS.with(|m| m.borrow().get(&model).cloned())
 	}
-	fn stakes(model: ModelId) -> Vec<(AccountId, Balance)> {
-		STAKES.with(|s| s.borrow().get(&model).cloned().unwrap_or_default())
+	fn adapter_hash(model: ModelId, _: u32) -> Option<H256> {
+		Self::served(model).map(|_| H256::repeat_byte(0xad))
 	}
-	fn trains_on(_: ModelId, _: DatanetId) -> bool {
+	fn trained_on(_: ModelId, _: u32, _: ContributionId) -> bool {
 		true
+	}
+	fn has_stakers(model: ModelId) -> bool {
+		STAKED.with(|s| s.borrow().get(&model).copied().unwrap_or_default()) > 0
+	}
+	fn staking_pot() -> AccountId {
+		POT
+	}
+	fn reward_stakers(model: ModelId, amount: Balance) -> Result<(), DispatchError> {
+		if !Self::has_stakers(model) || REWARD_FAILS.with(|f| *f.borrow()) {
+			return Err(DispatchError::Other("nobody stakes on the model"));
+		}
+		REWARDED.with(|r| *r.borrow_mut().entry(model).or_default() += amount);
+		Ok(())
 	}
 }
 
@@ -173,14 +196,17 @@ impl crate::BenchmarkHelper<AccountId, TestSignature> for TestModels {
 	}
 }
 
-/// Everyone funded but the contributors and stakers, who do not exist yet; the worked example's
-/// model served with the whitepaper's example split (70/10/20) and a flat platform fee of 0.5 OPEN.
+/// Everyone funded but the contributors, who do not exist yet, and the staking pot, which holds
+/// the existential deposit only (so that it can receive any amount); the worked example's model
+/// served with the whitepaper's example split (70/10/20), nobody staking on it, and a flat
+/// platform fee of 0.5 OPEN.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
-		balances: [USER, OWNER, WORKER, TREASURY]
+		balances: [USER, OWNER, WORKER, OTHER_WORKER, TREASURY]
 			.into_iter()
 			.map(|who| (who, INITIAL_BALANCE))
+			.chain([(POT, ED)])
 			.collect(),
 		..Default::default()
 	}
@@ -189,7 +215,9 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	MODELS.with(|m| m.borrow_mut().clear());
-	STAKES.with(|s| s.borrow_mut().clear());
+	STAKED.with(|s| s.borrow_mut().clear());
+	REWARDED.with(|r| r.borrow_mut().clear());
+	set_reward_fails(false);
 	set_split(Split::default());
 	set_platform_fee(PlatformFee::Flat(OPEN / 2));
 	serve(MODEL, OWNER, OPEN / 5, 2 * OPEN / 5);

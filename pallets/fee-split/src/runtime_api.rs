@@ -19,15 +19,15 @@ sp_api::decl_runtime_apis! {
 		/// A request in escrow (pending, or settled and not yet expired).
 		fn request(id: RequestId) -> Option<RequestRecord<AccountId, Balance, BlockNumber>>;
 		/// The id `request` gets when `user` signs it.
-		fn request_id(user: AccountId, request: InferenceRequest<Balance, BlockNumber>) -> RequestId;
+		fn request_id(user: AccountId, request: InferenceRequest<AccountId, Balance, BlockNumber>) -> RequestId;
 		/// The 32 bytes a user signs to request an inference off-chain (bare, or wrapped in
 		/// `<Bytes>`…`</Bytes>` as browser wallets do).
-		fn signing_digest(request: InferenceRequest<Balance, BlockNumber>) -> RequestId;
+		fn signing_digest(request: InferenceRequest<AccountId, Balance, BlockNumber>) -> RequestId;
 		/// Whether `feeSplit.submitSignedRequest` would take `signer`'s off-chain `request` with
 		/// this SCALE-encoded signature now, were `also_held` more held from the signer first;
 		/// its id if so. Changes nothing.
 		fn check_signed_request(
-			request: InferenceRequest<Balance, BlockNumber>,
+			request: InferenceRequest<AccountId, Balance, BlockNumber>,
 			signer: AccountId,
 			signature: alloc::vec::Vec<u8>,
 			also_held: Balance,

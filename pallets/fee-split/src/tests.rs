@@ -1,5 +1,6 @@
 use crate::{
-	mock::*, Error, Event, FeeBreakdown, InferenceEscrow, InferenceRequest, RequestStatus, Requests,
+	mock::*, Error, Event, FeeBreakdown, InferenceEscrow, InferenceRequest, RequestStatus,
+	Requests, Settlement, MAX_WORKERS_PER_REQUEST,
 };
 use frame_support::{
 	assert_noop, assert_ok,
@@ -7,6 +8,7 @@ use frame_support::{
 		fungible::{Inspect, InspectHold},
 		Hooks,
 	},
+	BoundedVec,
 };
 use openledger_primitives::{FeeSplit as Split, PlatformFee};
 use proptest::prelude::*;
@@ -14,13 +16,18 @@ use sp_core::H256;
 use sp_runtime::{
 	testing::TestSignature,
 	traits::{BlakeTwo256, Hash},
-	Perbill,
+	DispatchError, Perbill,
 };
 
-fn request(max_fee: Balance, nonce: u64) -> InferenceRequest<Balance, u64> {
+type Request = InferenceRequest<AccountId, Balance, u64>;
+
+/// The worked example's prompt: 800 tokens, as the node quoted it; WORKER may answer it.
+fn request(max_fee: Balance, nonce: u64) -> Request {
 	InferenceRequest {
 		model: MODEL,
 		prompt_hash: H256::repeat_byte(7),
+		tokens_in: 800,
+		workers: BoundedVec::truncate_from(vec![WORKER]),
 		max_output_tokens: 2_000,
 		max_fee,
 		nonce,
@@ -28,9 +35,18 @@ fn request(max_fee: Balance, nonce: u64) -> InferenceRequest<Balance, u64> {
 	}
 }
 
-fn open(who: AccountId, request: InferenceRequest<Balance, u64>) -> H256 {
+fn open(who: AccountId, request: Request) -> H256 {
 	assert_ok!(FeeSplit::request_inference(RuntimeOrigin::signed(who), request.clone()));
 	FeeSplit::request_id(&who, &request)
+}
+
+/// Settled by WORKER, who keeps no share of the owner's part.
+fn settle(
+	id: &H256,
+	tokens_out: u32,
+	contributors: &[(Option<AccountId>, u128)],
+) -> Result<Settlement<Balance>, DispatchError> {
+	FeeSplit::settle(id, &WORKER, Perbill::zero(), tokens_out, contributors)
 }
 
 fn held(who: AccountId) -> Balance {
@@ -39,6 +55,15 @@ fn held(who: AccountId) -> Balance {
 
 fn free(who: AccountId) -> Balance {
 	Balances::balance(&who)
+}
+
+/// What the staking pot received beyond its existential deposit.
+fn in_pot() -> Balance {
+	free(POT) - ED
+}
+
+fn adds_up(b: &FeeBreakdown<Balance>) -> bool {
+	b.platform + b.model_owner + b.worker + b.stakers + b.contributors + b.remainder == b.fee
 }
 
 fn run_to(block: u64) {
@@ -52,21 +77,28 @@ fn run_to(block: u64) {
 #[test]
 fn the_seed_worked_example_pays_every_party_exactly() {
 	new_test_ext().execute_with(|| {
-		// Stakers: A has 3/4 of the stake, B 1/4.
-		set_stakes(MODEL, vec![(STAKER_A, 300 * OPEN), (STAKER_B, 100 * OPEN)]);
+		// Somebody stakes on the model: γ goes to the registry's pot and reward pool.
+		set_staked(MODEL, 400 * OPEN);
 		let id = open(USER, request(2 * OPEN, 0));
 		assert_eq!(held(USER), 2 * OPEN);
 		assert_eq!(free(USER), INITIAL_BALANCE - 2 * OPEN);
 
-		// Contributor A has w = 0.25 (influence 1 of 4), B 0.75.
-		let settled =
-			FeeSplit::settle(&id, 800, 1_200, &[(CONTRIBUTOR_A, 1), (CONTRIBUTOR_B, 3)]).unwrap();
+		// Contributor A has w = 0.25 (influence 1 of 4), B 0.75. T_in = 800 is the request's.
+		let settled = FeeSplit::settle(
+			&id,
+			&WORKER,
+			Perbill::zero(),
+			1_200,
+			&[(Some(CONTRIBUTOR_A), 1), (Some(CONTRIBUTOR_B), 3)],
+		)
+		.unwrap();
 
 		let expected = FeeBreakdown {
 			fee: 1_140 * OPEN / 1_000,
 			refund: 860 * OPEN / 1_000,
 			platform: OPEN / 2,
 			model_owner: 448 * OPEN / 1_000,
+			worker: 0,
 			stakers: 64 * OPEN / 1_000,
 			contributors: 128 * OPEN / 1_000,
 			remainder: 0,
@@ -77,8 +109,9 @@ fn the_seed_worked_example_pays_every_party_exactly() {
 		assert_eq!(held(USER), 0);
 		assert_eq!(free(TREASURY), INITIAL_BALANCE + OPEN / 2);
 		assert_eq!(free(OWNER), INITIAL_BALANCE + 448 * OPEN / 1_000);
-		assert_eq!(free(STAKER_A), 48 * OPEN / 1_000);
-		assert_eq!(free(STAKER_B), 16 * OPEN / 1_000);
+		assert_eq!(free(WORKER), INITIAL_BALANCE);
+		assert_eq!(in_pot(), 64 * OPEN / 1_000);
+		assert_eq!(rewarded(MODEL), 64 * OPEN / 1_000);
 		assert_eq!(free(CONTRIBUTOR_A), 32 * OPEN / 1_000);
 		assert_eq!(free(CONTRIBUTOR_B), 96 * OPEN / 1_000);
 		assert_eq!(Requests::<Test>::get(id).unwrap().status, RequestStatus::Settled);
@@ -105,11 +138,290 @@ fn the_quote_is_the_fee_charged() {
 }
 
 #[test]
+fn the_fee_is_charged_for_the_input_tokens_the_user_consented_to() {
+	new_test_ext().execute_with(|| {
+		// The node quoted 800 input tokens; the user allows up to 10 OPEN. Before, the worker
+		// named T_in at settlement and could charge for, say, 40 000 (8.98 OPEN, within
+		// max_fee). Now the request's count is charged, and nothing else can be.
+		let id = open(USER, request(10 * OPEN, 0));
+		assert_eq!(FeeSplit::pending(&id).unwrap().tokens_in, 800);
+		let settled = settle(&id, 1_200, &[]).unwrap();
+		assert_eq!(settled.breakdown.fee, FeeSplit::quote(MODEL, 800, 1_200).unwrap().total);
+		assert_eq!(settled.breakdown.fee, 1_140 * OPEN / 1_000);
+		assert_eq!(settled.breakdown.refund, 10 * OPEN - 1_140 * OPEN / 1_000);
+		assert_eq!(free(USER), INITIAL_BALANCE - 1_140 * OPEN / 1_000);
+
+		// The same answer to a 100-token prompt costs what 100 tokens cost.
+		let mut short = request(10 * OPEN, 1);
+		short.tokens_in = 100;
+		let id = open(USER, short);
+		let settled = settle(&id, 1_200, &[]).unwrap();
+		assert_eq!(settled.breakdown.fee, FeeSplit::quote(MODEL, 100, 1_200).unwrap().total);
+		assert_eq!(settled.breakdown.fee, 1_000 * OPEN / 1_000);
+
+		// A node cannot raise the count of a request the user signed off-chain: the signature
+		// covers it.
+		let req = request(10 * OPEN, 2);
+		let signature = TestSignature(USER, FeeSplit::signing_digest(&req).as_bytes().to_vec());
+		let mut raised = req.clone();
+		raised.tokens_in = 40_000;
+		assert_noop!(
+			FeeSplit::submit_signed_request(
+				RuntimeOrigin::signed(WORKER),
+				raised,
+				USER,
+				signature.clone()
+			),
+			Error::<Test>::BadSignature
+		);
+		assert_ok!(FeeSplit::submit_signed_request(
+			RuntimeOrigin::signed(WORKER),
+			req.clone(),
+			USER,
+			signature
+		));
+		let settled = settle(&FeeSplit::request_id(&USER, &req), 1_200, &[]).unwrap();
+		assert_eq!(settled.breakdown.fee, 1_140 * OPEN / 1_000);
+	});
+}
+
+#[test]
+fn the_max_fee_must_cover_the_quoted_input() {
+	new_test_ext().execute_with(|| {
+		// 800 tokens at 0.2 OPEN and the 0.5 OPEN platform fee: 0.66 OPEN at least.
+		assert_noop!(
+			FeeSplit::request_inference(
+				RuntimeOrigin::signed(USER),
+				request(660 * OPEN / 1_000 - 1, 0)
+			),
+			Error::<Test>::MaxFeeTooLow
+		);
+		let id = open(USER, request(660 * OPEN / 1_000, 0));
+		// Only an empty answer fits in it.
+		assert_noop!(settle(&id, 1, &[]), Error::<Test>::FeeAboveMax);
+		assert_eq!(settle(&id, 0, &[]).unwrap().breakdown.fee, 660 * OPEN / 1_000);
+	});
+}
+
+#[test]
+fn a_request_without_workers_is_refused() {
+	new_test_ext().execute_with(|| {
+		let mut req = request(2 * OPEN, 0);
+		req.workers = BoundedVec::default();
+		assert_noop!(
+			FeeSplit::request_inference(RuntimeOrigin::signed(USER), req.clone()),
+			Error::<Test>::NoWorkers
+		);
+		// Nor signed off-chain, though the signature is good.
+		let signature = TestSignature(USER, FeeSplit::signing_digest(&req).as_bytes().to_vec());
+		assert_eq!(
+			FeeSplit::check_signed_request(&req, &USER, &signature, 0),
+			Err(Error::<Test>::NoWorkers.into())
+		);
+		assert_noop!(
+			FeeSplit::submit_signed_request(RuntimeOrigin::signed(WORKER), req, USER, signature),
+			Error::<Test>::NoWorkers
+		);
+		assert_eq!(held(USER), 0);
+	});
+}
+
+#[test]
+fn only_a_worker_the_user_named_can_settle() {
+	new_test_ext().execute_with(|| {
+		let id = open(USER, request(2 * OPEN, 0));
+		assert_eq!(FeeSplit::pending(&id).unwrap().workers, vec![WORKER]);
+		assert_noop!(
+			FeeSplit::settle(&id, &OTHER_WORKER, Perbill::from_percent(10), 1_200, &[]),
+			Error::<Test>::WorkerNotAllowed
+		);
+		assert_eq!(held(USER), 2 * OPEN);
+
+		// The user may name several, up to the bound; any one of them may settle.
+		let mut req = request(2 * OPEN, 1);
+		req.workers = BoundedVec::truncate_from(
+			(100..100 + u64::from(MAX_WORKERS_PER_REQUEST) - 1).chain([OTHER_WORKER]).collect(),
+		);
+		assert_eq!(req.workers.len() as u32, MAX_WORKERS_PER_REQUEST);
+		let id = open(USER, req);
+		let settled =
+			FeeSplit::settle(&id, &OTHER_WORKER, Perbill::from_percent(10), 1_200, &[]).unwrap();
+		assert_eq!(settled.breakdown.worker, 448 * OPEN / 10_000);
+		assert_eq!(free(OTHER_WORKER), INITIAL_BALANCE + 448 * OPEN / 10_000);
+	});
+}
+
+#[test]
+fn the_worker_share_is_exact_and_comes_out_of_the_owners_part_only() {
+	new_test_ext().execute_with(|| {
+		set_staked(MODEL, 400 * OPEN);
+		let id = open(USER, request(2 * OPEN, 0));
+		let settled = FeeSplit::settle(
+			&id,
+			&WORKER,
+			Perbill::from_percent(10),
+			1_200,
+			&[(Some(CONTRIBUTOR_A), 1), (Some(CONTRIBUTOR_B), 3)],
+		)
+		.unwrap();
+		// 10% of β·F_net = 0.448 OPEN to the worker, the rest to the owner; every other part as
+		// in the worked example.
+		let expected = FeeBreakdown {
+			fee: 1_140 * OPEN / 1_000,
+			refund: 860 * OPEN / 1_000,
+			platform: OPEN / 2,
+			model_owner: 4_032 * OPEN / 10_000,
+			worker: 448 * OPEN / 10_000,
+			stakers: 64 * OPEN / 1_000,
+			contributors: 128 * OPEN / 1_000,
+			remainder: 0,
+		};
+		assert_eq!(settled.breakdown, expected);
+		assert_eq!(settled.per_contributor, vec![32 * OPEN / 1_000, 96 * OPEN / 1_000]);
+		assert_eq!(free(WORKER), INITIAL_BALANCE + 448 * OPEN / 10_000);
+		assert_eq!(free(OWNER), INITIAL_BALANCE + 4_032 * OPEN / 10_000);
+		assert_eq!(free(TREASURY), INITIAL_BALANCE + OPEN / 2);
+		assert_eq!(in_pot(), 64 * OPEN / 1_000);
+		assert_eq!(free(USER), INITIAL_BALANCE - 1_140 * OPEN / 1_000);
+
+		// To the unit: rates of 7 and 13 units per 1000 tokens, no platform fee. F_net =
+		// ⌊(800·7 + 1201·13)/1000⌋ = 21, β·F_net = ⌊14.7⌋ = 14; the worker's 10% is ⌊1.4⌋ = 1
+		// and the owner keeps 13: the worker's rounding stays with the owner, not the treasury.
+		serve(MODEL, OWNER, 7, 13);
+		set_platform_fee(PlatformFee::Flat(0));
+		let id = open(USER, request(OPEN, 1));
+		let b = FeeSplit::settle(&id, &WORKER, Perbill::from_percent(10), 1_201, &[])
+			.unwrap()
+			.breakdown;
+		assert_eq!((b.fee, b.worker, b.model_owner, b.stakers), (21, 1, 13, 2));
+		// δ's 4 (no contributors) and the split's rounding, 1.
+		assert_eq!(b.remainder, 5);
+		assert!(adds_up(&b));
+
+		// All of it, if the owner set 100%.
+		let id = open(USER, request(OPEN, 2));
+		let b = FeeSplit::settle(&id, &WORKER, Perbill::one(), 1_201, &[]).unwrap().breakdown;
+		assert_eq!((b.worker, b.model_owner), (14, 0));
+	});
+}
+
+#[test]
+fn a_withdrawn_contributions_share_goes_to_the_treasury() {
+	new_test_ext().execute_with(|| {
+		set_staked(MODEL, 400 * OPEN);
+		// Influences 1, 2, 1 of δ·F_net = 0.128 OPEN: 0.032, 0.064, 0.032. The middle one was
+		// withdrawn (or slashed) since training.
+		let id = open(USER, request(2 * OPEN, 0));
+		let settled =
+			settle(&id, 1_200, &[(Some(CONTRIBUTOR_A), 1), (None, 2), (Some(CONTRIBUTOR_B), 1)])
+				.unwrap();
+		assert_eq!(settled.per_contributor, vec![32 * OPEN / 1_000, 0, 32 * OPEN / 1_000]);
+		let b = settled.breakdown;
+		assert_eq!(b.contributors, 64 * OPEN / 1_000);
+		assert_eq!(b.remainder, 64 * OPEN / 1_000);
+		assert!(adds_up(&b));
+		assert_eq!(free(TREASURY), INITIAL_BALANCE + OPEN / 2 + 64 * OPEN / 1_000);
+		assert_eq!(free(OWNER), INITIAL_BALANCE + 448 * OPEN / 1_000);
+		assert_eq!(in_pot(), 64 * OPEN / 1_000);
+		let (a, b) = (free(CONTRIBUTOR_A), free(CONTRIBUTOR_B));
+		assert_eq!((a, b), (32 * OPEN / 1_000, 32 * OPEN / 1_000));
+
+		// What the others get is what they would have got had it stayed: the withdrawn
+		// influence is not shared among them.
+		let id = open(USER, request(2 * OPEN, 1));
+		let settled = settle(
+			&id,
+			1_200,
+			&[(Some(CONTRIBUTOR_A), 1), (Some(OWNER), 2), (Some(CONTRIBUTOR_B), 1)],
+		)
+		.unwrap();
+		assert_eq!(
+			settled.per_contributor,
+			vec![32 * OPEN / 1_000, 64 * OPEN / 1_000, 32 * OPEN / 1_000]
+		);
+		assert_eq!(free(CONTRIBUTOR_A) - a, 32 * OPEN / 1_000);
+		assert_eq!(free(CONTRIBUTOR_B) - b, 32 * OPEN / 1_000);
+	});
+}
+
+#[test]
+fn with_nobody_staking_the_stakers_share_goes_to_the_treasury() {
+	new_test_ext().execute_with(|| {
+		// Stake on another model does not count; nor does stake that was all withdrawn.
+		set_staked(MODEL + 1, 400 * OPEN);
+		set_staked(MODEL, 0);
+		let id = open(USER, request(2 * OPEN, 0));
+		let settled = settle(&id, 1_200, &[(Some(CONTRIBUTOR_A), 1)]).unwrap();
+		let b = settled.breakdown;
+		assert_eq!(b.stakers, 0);
+		assert_eq!(b.remainder, 64 * OPEN / 1_000);
+		assert!(adds_up(&b));
+		assert_eq!(free(TREASURY), INITIAL_BALANCE + OPEN / 2 + 64 * OPEN / 1_000);
+		assert_eq!(in_pot(), 0);
+		assert_eq!(rewarded(MODEL), 0);
+		assert_eq!(rewarded(MODEL + 1), 0);
+	});
+}
+
+#[test]
+fn the_pot_receives_exactly_the_stakers_share_and_the_pool_is_credited_it() {
+	new_test_ext().execute_with(|| {
+		set_staked(MODEL, 1);
+		let id = open(USER, request(2 * OPEN, 0));
+		let b = settle(&id, 1_200, &[]).unwrap().breakdown;
+		// γ·F_net = 0.1 · 0.64 OPEN, however many stake and however much.
+		assert_eq!(b.stakers, 64 * OPEN / 1_000);
+		assert_eq!(in_pot(), 64 * OPEN / 1_000);
+		assert_eq!(rewarded(MODEL), 64 * OPEN / 1_000);
+
+		// A share below the existential deposit still reaches the pot, which exists: 1 output
+		// token, γ·F_net = 0.1 · (0.16 + 0.0004) OPEN.
+		let id = open(USER, request(OPEN, 1));
+		let b = settle(&id, 1, &[]).unwrap().breakdown;
+		assert_eq!(b.stakers, 16_040 * OPEN / 1_000_000);
+		assert_eq!(in_pot(), 64 * OPEN / 1_000 + 16_040 * OPEN / 1_000_000);
+		assert_eq!(rewarded(MODEL), in_pot());
+
+		let mut tiny = request(OPEN, 2);
+		tiny.tokens_in = 0;
+		let id = open(USER, tiny);
+		let b = settle(&id, 1, &[]).unwrap().breakdown;
+		assert_eq!(b.stakers, 40 * OPEN / 1_000_000);
+		assert!(b.stakers < ED);
+		assert_eq!(rewarded(MODEL), in_pot());
+		assert_eq!(in_pot(), 64 * OPEN / 1_000 + 16_040 * OPEN / 1_000_000 + b.stakers);
+	});
+}
+
+#[test]
+fn a_reward_pool_that_refuses_the_share_leaves_no_trace() {
+	new_test_ext().execute_with(|| {
+		set_staked(MODEL, 400 * OPEN);
+		set_reward_fails(true);
+		let id = open(USER, request(2 * OPEN, 0));
+		// The owner's, the worker's and the pot's shares would have moved before the pool
+		// refused: all of it is undone.
+		assert_noop!(
+			FeeSplit::settle(
+				&id,
+				&WORKER,
+				Perbill::from_percent(10),
+				1_200,
+				&[(Some(CONTRIBUTOR_A), 1)]
+			),
+			DispatchError::Other("nobody stakes on the model")
+		);
+		assert_eq!(held(USER), 2 * OPEN);
+		assert!(FeeSplit::pending(&id).is_some());
+	});
+}
+
+#[test]
 fn shares_nobody_can_take_go_to_the_treasury() {
 	new_test_ext().execute_with(|| {
 		// No stakers, no contributors with positive influence.
 		let id = open(USER, request(2 * OPEN, 0));
-		let settled = FeeSplit::settle(&id, 800, 1_200, &[]).unwrap();
+		let settled = settle(&id, 1_200, &[]).unwrap();
 		assert_eq!(settled.breakdown.stakers, 0);
 		assert_eq!(settled.breakdown.contributors, 0);
 		assert_eq!(settled.breakdown.remainder, 192 * OPEN / 1_000);
@@ -121,18 +433,27 @@ fn shares_nobody_can_take_go_to_the_treasury() {
 #[test]
 fn a_share_below_the_existential_deposit_for_a_new_account_goes_to_the_treasury() {
 	new_test_ext().execute_with(|| {
-		// A tiny answer: 1 output token at 0.4 OPEN/1000 → usage 0.0004 OPEN; δ·usage = 0.00008
-		// OPEN, less than the 0.001 OPEN a new account needs.
-		let id = open(USER, request(OPEN, 0));
-		let settled = FeeSplit::settle(&id, 0, 1, &[(CONTRIBUTOR_A, 1)]).unwrap();
+		// A tiny answer: no input, 1 output token at 0.4 OPEN/1000 → usage 0.0004 OPEN;
+		// δ·usage = 0.00008 OPEN, less than the 0.001 OPEN a new account needs.
+		let mut tiny = request(OPEN, 0);
+		tiny.tokens_in = 0;
+		tiny.workers = BoundedVec::truncate_from(vec![WORKER, 77]);
+		let id = open(USER, tiny);
+		// A new worker account cannot take its 10% of β·usage = 0.000028 OPEN either.
+		let settled =
+			FeeSplit::settle(&id, &77, Perbill::from_percent(10), 1, &[(Some(CONTRIBUTOR_A), 1)])
+				.unwrap();
 		assert_eq!(settled.per_contributor, vec![0]);
 		assert_eq!(free(CONTRIBUTOR_A), 0);
+		assert_eq!(free(77), 0);
 		let b = settled.breakdown;
-		assert_eq!(b.platform + b.model_owner + b.stakers + b.contributors + b.remainder, b.fee);
-		// δ's 0.00008 OPEN and γ's 0.00004 OPEN (no stakers).
-		assert_eq!(b.remainder, 120 * OPEN / 1_000_000);
-		// The owner exists, so a share below the ED still reaches them.
-		assert_eq!(b.model_owner, 280 * OPEN / 1_000_000);
+		assert!(adds_up(&b));
+		assert_eq!(b.worker, 0);
+		// δ's 0.00008 OPEN, γ's 0.00004 OPEN (no stakers) and the worker's 0.000028 OPEN.
+		assert_eq!(b.remainder, 148 * OPEN / 1_000_000);
+		// The owner exists, so a share below the ED still reaches them; and only their part
+		// less the worker's.
+		assert_eq!(b.model_owner, 252 * OPEN / 1_000_000);
 	});
 }
 
@@ -152,7 +473,7 @@ fn an_unsettled_request_is_refunded_in_full_after_expiry() {
 		System::assert_last_event(
 			Event::InferenceExpired { request: id, user: USER, refunded: 2 * OPEN }.into(),
 		);
-		assert_noop!(FeeSplit::settle(&id, 1, 1, &[]), Error::<Test>::UnknownRequest);
+		assert_noop!(settle(&id, 1, &[]), Error::<Test>::UnknownRequest);
 	});
 }
 
@@ -160,8 +481,8 @@ fn an_unsettled_request_is_refunded_in_full_after_expiry() {
 fn a_settled_request_is_forgotten_at_expiry_without_paying_twice() {
 	new_test_ext().execute_with(|| {
 		let id = open(USER, request(2 * OPEN, 0));
-		assert_ok!(FeeSplit::settle(&id, 800, 1_200, &[]));
-		assert_noop!(FeeSplit::settle(&id, 800, 1_200, &[]), Error::<Test>::AlreadySettled);
+		assert_ok!(settle(&id, 1_200, &[]));
+		assert_noop!(settle(&id, 1_200, &[]), Error::<Test>::AlreadySettled);
 		let after_settlement = free(USER);
 		run_to(11);
 		assert_eq!(free(USER), after_settlement);
@@ -173,14 +494,11 @@ fn a_settled_request_is_forgotten_at_expiry_without_paying_twice() {
 fn settlement_never_charges_more_than_the_user_allowed() {
 	new_test_ext().execute_with(|| {
 		let id = open(USER, request(OPEN, 0));
-		assert_noop!(FeeSplit::settle(&id, 800, 1_200, &[]), Error::<Test>::FeeAboveMax);
-		assert_noop!(FeeSplit::settle(&id, 0, 2_001, &[]), Error::<Test>::TooManyOutputTokens);
+		assert_noop!(settle(&id, 1_200, &[]), Error::<Test>::FeeAboveMax);
+		assert_noop!(settle(&id, 2_001, &[]), Error::<Test>::TooManyOutputTokens);
 		run_to(11);
-		assert_noop!(FeeSplit::settle(&id, 1, 1, &[]), Error::<Test>::UnknownRequest);
-		assert_noop!(
-			FeeSplit::settle(&H256::repeat_byte(1), 1, 1, &[]),
-			Error::<Test>::UnknownRequest
-		);
+		assert_noop!(settle(&id, 1, &[]), Error::<Test>::UnknownRequest);
+		assert_noop!(settle(&H256::repeat_byte(1), 1, &[]), Error::<Test>::UnknownRequest);
 	});
 }
 
@@ -189,7 +507,7 @@ fn settlement_fails_whole_when_the_model_stops_being_served() {
 	new_test_ext().execute_with(|| {
 		let id = open(USER, request(2 * OPEN, 0));
 		unserve(MODEL);
-		assert_noop!(FeeSplit::settle(&id, 1, 1, &[]), Error::<Test>::ModelNotServed);
+		assert_noop!(settle(&id, 1, &[]), Error::<Test>::ModelNotServed);
 		assert_eq!(held(USER), 2 * OPEN);
 	});
 }
@@ -216,6 +534,11 @@ fn requests_are_checked_before_anything_is_held() {
 			FeeSplit::request_inference(user.clone(), request(OPEN / 4, 0)),
 			Error::<Test>::MaxFeeTooLow
 		);
+		let mut bad = request(2 * OPEN, 0);
+		bad.tokens_in = u32::MAX;
+		serve(MODEL, OWNER, u128::MAX / 2, 0);
+		assert_noop!(FeeSplit::request_inference(user.clone(), bad), Error::<Test>::FeeOverflow);
+		serve(MODEL, OWNER, OPEN / 5, 2 * OPEN / 5);
 		assert_noop!(
 			FeeSplit::request_inference(user.clone(), request(INITIAL_BALANCE, 0)),
 			Error::<Test>::InsufficientBalance
@@ -279,7 +602,7 @@ fn an_off_chain_signed_request_is_held_from_its_signer_once() {
 			FeeSplit::request_inference(RuntimeOrigin::signed(USER), req.clone()),
 			Error::<Test>::DuplicateRequest
 		);
-		assert_ok!(FeeSplit::settle(&id, 800, 1_200, &[]));
+		assert_ok!(settle(&id, 1_200, &[]));
 		assert_noop!(
 			FeeSplit::submit_signed_request(
 				RuntimeOrigin::signed(WORKER),
@@ -315,10 +638,27 @@ fn a_signature_for_anything_else_is_refused() {
 		);
 		// Over another request (a higher max fee than the user signed).
 		let signature = TestSignature(USER, FeeSplit::signing_digest(&req).as_bytes().to_vec());
-		let mut raised = req;
+		let mut raised = req.clone();
 		raised.max_fee = 3 * OPEN;
 		assert_noop!(
-			FeeSplit::submit_signed_request(RuntimeOrigin::signed(WORKER), raised, USER, signature),
+			FeeSplit::submit_signed_request(
+				RuntimeOrigin::signed(WORKER),
+				raised,
+				USER,
+				signature.clone()
+			),
+			Error::<Test>::BadSignature
+		);
+		// Over another request (a worker the user did not name added).
+		let mut widened = req;
+		widened.workers = BoundedVec::truncate_from(vec![WORKER, OTHER_WORKER]);
+		assert_noop!(
+			FeeSplit::submit_signed_request(
+				RuntimeOrigin::signed(OTHER_WORKER),
+				widened,
+				USER,
+				signature
+			),
 			Error::<Test>::BadSignature
 		);
 		// Over the digest of the raw request, without the context and genesis hash.
@@ -360,16 +700,18 @@ fn a_split_that_does_not_add_up_is_refused() {
 			stakers: Perbill::from_percent(10),
 			contributors: Perbill::from_percent(10),
 		});
-		assert_noop!(FeeSplit::settle(&id, 1, 1, &[]), Error::<Test>::InvalidFeeSplit);
+		assert_noop!(settle(&id, 1, &[]), Error::<Test>::InvalidFeeSplit);
 	});
 }
 
 proptest! {
 	#![proptest_config(ProptestConfig::with_cases(200))]
 
-	/// Over random rates, token counts, splits, stakes and influences: the user pays exactly the
-	/// quoted fee, the breakdown adds up to it, every balance change adds up to zero and the
-	/// total issuance does not move. Nothing minted, nothing lost.
+	/// Over random rates, token counts, splits, worker shares, stake and influences (some of
+	/// withdrawn contributions): the user pays exactly the quoted fee for the request's input
+	/// count, the breakdown adds up to it, the worker and the owner share β·F_net exactly, the
+	/// pot gets what the pool was credited, every balance change adds up to zero and the total
+	/// issuance does not move. Nothing minted, nothing lost.
 	#[test]
 	fn settlement_conserves_value(
 		rate_in in 0u128..OPEN,
@@ -380,39 +722,62 @@ proptest! {
 		stakers_part in 0u32..=1_000_000_000,
 		flat in proptest::option::of(0u128..OPEN),
 		eta in 0u32..=1_000_000_000,
-		stakes in proptest::collection::vec(1u128..(1_000 * OPEN), 0..2),
-		influences in proptest::collection::vec(1u128..1_000_000_000_000, 0..2),
+		worker_share in 0u32..=1_000_000_000,
+		staked in prop_oneof![Just(0u128), 1u128..(1_000 * OPEN)],
+		influences in proptest::collection::vec((any::<bool>(), 1u128..1_000_000_000_000), 0..3),
 	) {
 		new_test_ext().execute_with(|| {
 			serve(MODEL, OWNER, rate_in, rate_out);
 			let stakers_part = stakers_part.min(1_000_000_000 - model_part);
-			set_split(Split {
+			let split = Split {
 				model: Perbill::from_parts(model_part),
 				stakers: Perbill::from_parts(stakers_part),
 				contributors: Perbill::from_parts(1_000_000_000 - model_part - stakers_part),
-			});
+			};
+			set_split(split);
 			set_platform_fee(match flat {
 				Some(amount) => PlatformFee::Flat(amount),
 				None => PlatformFee::Percentage(Perbill::from_parts(eta)),
 			});
-			let stakers = [STAKER_A, STAKER_B];
-			set_stakes(MODEL, stakers.iter().copied().zip(stakes.iter().copied()).collect());
-			let contributors: Vec<(AccountId, u128)> =
-				[CONTRIBUTOR_A, CONTRIBUTOR_B].into_iter().zip(influences).collect();
+			set_staked(MODEL, staked);
+			let contributors: Vec<(Option<AccountId>, u128)> = [CONTRIBUTOR_A, CONTRIBUTOR_B, OWNER]
+				.into_iter()
+				.zip(influences)
+				.map(|(who, (present, influence))| (present.then_some(who), influence))
+				.collect();
+			let worker_share = Perbill::from_parts(worker_share);
 
-			let everyone = [USER, OWNER, STAKER_A, STAKER_B, CONTRIBUTOR_A, CONTRIBUTOR_B, TREASURY];
+			let everyone = [USER, OWNER, WORKER, POT, CONTRIBUTOR_A, CONTRIBUTOR_B, TREASURY];
 			let total = |who: AccountId| Balances::total_balance(&who);
 			let before: Vec<Balance> = everyone.iter().map(|w| total(*w)).collect();
 			let issuance = Balances::total_issuance();
 
 			let quote = FeeSplit::quote(MODEL, tokens_in, tokens_out).unwrap();
-			let id = open(USER, request(quote.total.max(1) + 1, 0));
-			let settled = FeeSplit::settle(&id, tokens_in, tokens_out, &contributors).unwrap();
+			let mut req = request(quote.total.max(1) + 1, 0);
+			req.tokens_in = tokens_in;
+			let id = open(USER, req);
+			let settled =
+				FeeSplit::settle(&id, &WORKER, worker_share, tokens_out, &contributors).unwrap();
 			let b = settled.breakdown;
 
 			prop_assert_eq!(b.fee, quote.total);
-			prop_assert_eq!(b.platform + b.model_owner + b.stakers + b.contributors + b.remainder, b.fee);
+			prop_assert!(adds_up(&b));
+			// Both exist, so both are paid, and only out of β·F_net.
+			let beta = split.model.mul_floor(quote.usage);
+			prop_assert_eq!(b.worker, worker_share.mul_floor(beta));
+			prop_assert_eq!(b.worker + b.model_owner, beta);
+			// The pot exists, so it gets all of γ·F_net when anyone stakes, nothing otherwise.
+			let gamma = split.stakers.mul_floor(quote.usage);
+			prop_assert_eq!(b.stakers, if staked > 0 { gamma } else { 0 });
+			prop_assert_eq!(rewarded(MODEL), b.stakers);
+			prop_assert_eq!(total(POT), ED + b.stakers);
+			prop_assert_eq!(settled.per_contributor.len(), contributors.len());
 			prop_assert_eq!(settled.per_contributor.iter().sum::<Balance>(), b.contributors);
+			for ((who, _), paid) in contributors.iter().zip(&settled.per_contributor) {
+				if who.is_none() {
+					prop_assert_eq!(*paid, 0);
+				}
+			}
 			prop_assert_eq!(held(USER), 0);
 			prop_assert_eq!(total(USER), before[0] - b.fee);
 			let after: Vec<Balance> = everyone.iter().map(|w| total(*w)).collect();

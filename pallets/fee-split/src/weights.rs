@@ -1,7 +1,7 @@
-//! Weights for `pallet_fee_split`, measured by the benchmark CLI 64.0.0 on 2026-11-28.
+//! Weights for `pallet_fee_split`, measured by the benchmark CLI 64.0.0 on 2026-12-04.
 //!
 //! Steps: 20, repeat: 5; WASM execution: Compiled;
-//! chain: None; host: `vm`, CPU: `Intel(R) Xeon(R) Processor`.
+//! chain: None; host: `vm`, CPU: `AMD EPYC`.
 //!
 //! Regenerate with `bash scripts/benchmark-weights.sh` (see README, "Benchmarks and weights").
 //! Command:
@@ -51,17 +51,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Governance::Parameters` (r:1 w:0)
 	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
 	/// Storage: `FeeSplit::Requests` (r:1 w:1)
-	/// Proof: `FeeSplit::Requests` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	/// Proof: `FeeSplit::Requests` (`max_values`: None, `max_size`: Some(395), added: 2870, mode: `MaxEncodedLen`)
 	/// Storage: `FeeSplit::ExpiringAt` (r:1 w:1)
 	/// Proof: `FeeSplit::ExpiringAt` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	fn request_inference() -> Weight {
-		// Proof size: measured `8946`, estimated `11671`.
-		// Minimum execution time: 3_160_502_000 picoseconds.
-		Weight::from_parts(3_538_316_000, 11671)
+		// Proof size: measured `9176`, estimated `11671`.
+		// Minimum execution time: 1_975_267_000 picoseconds.
+		Weight::from_parts(2_069_957_000, 11671)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -72,61 +72,61 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Governance::Parameters` (r:1 w:0)
 	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(37), added: 532, mode: `MaxEncodedLen`)
 	/// Storage: `FeeSplit::Requests` (r:1 w:1)
-	/// Proof: `FeeSplit::Requests` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	/// Proof: `FeeSplit::Requests` (`max_values`: None, `max_size`: Some(395), added: 2870, mode: `MaxEncodedLen`)
 	/// Storage: `FeeSplit::ExpiringAt` (r:1 w:1)
 	/// Proof: `FeeSplit::ExpiringAt` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	fn submit_signed_request() -> Weight {
-		// Proof size: measured `8933`, estimated `11671`.
-		// Minimum execution time: 22_623_246_000 picoseconds.
-		Weight::from_parts(24_532_028_000, 11671)
+		// Proof size: measured `9157`, estimated `11671`.
+		// Minimum execution time: 15_371_286_000 picoseconds.
+		Weight::from_parts(15_965_663_000, 11671)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `FeeSplit::ExpiringAt` (r:1 w:1)
 	/// Proof: `FeeSplit::ExpiringAt` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
 	/// Storage: `FeeSplit::Requests` (r:256 w:256)
-	/// Proof: `FeeSplit::Requests` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	/// Proof: `FeeSplit::Requests` (`max_values`: None, `max_size`: Some(395), added: 2870, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:256 w:256)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:256 w:256)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(283), added: 2758, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 256]`.
 	fn expire_requests(n: u32, ) -> Weight {
-		// Proof size: measured `259`, estimated `11671`.
-		// Minimum execution time: 87_977_000 picoseconds.
-		Weight::from_parts(89_017_000, 11671)
-			.saturating_add(Weight::from_parts(1_359_879_679, 0).saturating_mul(n.into()))
+		// Proof size: measured `564`, estimated `11671`.
+		// Minimum execution time: 52_809_000 picoseconds.
+		Weight::from_parts(54_261_000, 11671)
+			.saturating_add(Weight::from_parts(675_963_707, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2668).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2870).saturating_mul(n.into()))
 	}
 }
 
 /// The same weights on the reference database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn request_inference() -> Weight {
-		Weight::from_parts(3_538_316_000, 11671)
+		Weight::from_parts(2_069_957_000, 11671)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn submit_signed_request() -> Weight {
-		Weight::from_parts(24_532_028_000, 11671)
+		Weight::from_parts(15_965_663_000, 11671)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn expire_requests(n: u32, ) -> Weight {
-		Weight::from_parts(89_017_000, 11671)
-			.saturating_add(Weight::from_parts(1_359_879_679, 0).saturating_mul(n.into()))
+		Weight::from_parts(54_261_000, 11671)
+			.saturating_add(Weight::from_parts(675_963_707, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2668).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2870).saturating_mul(n.into()))
 	}
 }

@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::Pallet as Governance;
-use alloc::vec::Vec;
+use alloc::{boxed::Box, vec, vec::Vec};
+use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::traits::EnsureOrigin;
 use frame_support::traits::{
@@ -32,6 +33,21 @@ fn change<T: Config>() -> ChangeOf<T> {
 	ParameterChange::DataThresholds {
 		min_accepted_contributions: 1,
 		min_credibility: Perbill::from_percent(10),
+	}
+}
+
+/// A remark as long as a proposal may hold: the costliest to encode, store and decode, and
+/// cheap to dispatch. The runtime's [`Config::CallFilter`] must admit `System::remark`.
+fn remark<T: Config>() -> <T as Config>::RuntimeCall {
+	let max = T::MaxCallLen::get() as usize;
+	let mut len = max;
+	loop {
+		let call: <T as Config>::RuntimeCall =
+			frame_system::Call::<T>::remark { remark: vec![0; len] }.into();
+		if call.encoded_size() <= max || len == 0 {
+			return call;
+		}
+		len = len.saturating_sub(1);
 	}
 }
 
@@ -116,9 +132,11 @@ mod benchmarks {
 	#[benchmark]
 	fn propose_parameter() {
 		let who = funded::<T>("proposer", 1);
+		// The genesis may hold proposals already (the dev chain's demo model).
+		let id = NextProposalId::<T>::get();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), change::<T>());
-		assert_eq!(NextProposalId::<T>::get(), 1);
+		assert_eq!(NextProposalId::<T>::get(), id.saturating_add(1));
 	}
 
 	#[benchmark]
@@ -135,19 +153,49 @@ mod benchmarks {
 
 	#[benchmark]
 	fn close() -> Result<(), BenchmarkError> {
+		let id = NextProposalId::<T>::get();
 		let who = voter::<T>(1)?;
 		past_voting_period::<T>();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who), 0);
-		assert!(Proposals::<T>::get(0).is_some_and(|p| p.status == ProposalStatus::Approved));
+		_(RawOrigin::Signed(who), id);
+		assert!(Proposals::<T>::get(id).is_some_and(|p| p.status == ProposalStatus::Approved));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn propose_call() {
+		let who = funded::<T>("proposer", 1);
+		let id = NextProposalId::<T>::get();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), Box::new(remark::<T>()));
+		assert_eq!(NextProposalId::<T>::get(), id.saturating_add(1));
+	}
+
+	/// Closing an approved call proposal, without the call's own weight (added at dispatch).
+	#[benchmark]
+	fn close_call() -> Result<(), BenchmarkError> {
+		let who = funded::<T>("voter", 0);
+		Governance::<T>::stake(RawOrigin::Signed(who.clone()).into(), amount::<T>())?;
+		let proposer = funded::<T>("proposer", 0);
+		let id = NextProposalId::<T>::get();
+		Governance::<T>::propose_call(RawOrigin::Signed(proposer).into(), Box::new(remark::<T>()))?;
+		Governance::<T>::vote(RawOrigin::Signed(who.clone()).into(), id, true, amount::<T>())?;
+		past_voting_period::<T>();
+		#[extrinsic_call]
+		close(RawOrigin::Signed(who), id);
+		assert!(Proposals::<T>::get(id).is_some_and(|p| p.status == ProposalStatus::Approved));
+		frame_system::Pallet::<T>::assert_last_event(
+			Event::<T>::CallDispatched { proposal: id, result: Ok(()) }.into(),
+		);
 		Ok(())
 	}
 
 	#[benchmark]
 	fn unlock(v: Linear<0, { T::MaxVotesPerAccount::get() }>) -> Result<(), BenchmarkError> {
+		let first = NextProposalId::<T>::get();
 		let who = voter::<T>(v)?;
 		past_voting_period::<T>();
-		for id in 0..v {
+		for id in first..first.saturating_add(v) {
 			Governance::<T>::close(RawOrigin::Signed(who.clone()).into(), id)?;
 		}
 		#[extrinsic_call]

@@ -7,13 +7,22 @@
 //! - a proposed model (opened by the model registry through [`ModelGovernance`]): passing moves
 //!   the model to Approved, and the registry returns or slashes the creator's deposit;
 //! - a protocol parameter (the fee split, the platform fee, the data thresholds), with a deposit
-//!   held from the proposer: passing sets the parameter.
+//!   held from the proposer: passing sets the parameter;
+//! - a call, with the same deposit: passing dispatches it as root. This is how the chain, which
+//!   has no sudo key, slashes a worker, retires a model, spends from the treasury or authorizes a
+//!   runtime upgrade. Only calls admitted by [`Config::CallFilter`] can be proposed, within
+//!   [`Config::MaxCallLen`] bytes and [`Config::MaxCallWeight`], so that `close` can declare its
+//!   weight up front. The call is stored encoded and decoded again at the close: one that fails,
+//!   or no longer decodes after a runtime upgrade, is reported in [`Event::CallDispatched`]
+//!   without failing the close.
 //!
 //! A vote of `amount` (up to one's gOPEN) freezes that amount until the proposal closes: it cannot
 //! be unstaked. The same gOPEN may vote on several proposals at once; within one proposal a new
 //! vote replaces the old one, so nothing is counted twice. After the voting period anyone may
-//! close the proposal: it passes when turnout reaches the quorum (a share of all gOPEN) and the
-//! ayes exceed the approval threshold (a share of the votes cast).
+//! close the proposal: it passes when turnout reaches the quorum and the ayes exceed the approval
+//! threshold (a share of the votes cast). The quorum is a share of all gOPEN as it stood when the
+//! proposal opened: measured at the close instead, a whale could sink a proposal by staking at
+//! the end of the vote without voting.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -28,6 +37,7 @@ mod tests;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 mod types;
 pub mod weights;
 
@@ -41,21 +51,28 @@ pub use weights::WeightInfo;
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use alloc::boxed::Box;
+	use codec::DecodeLimit;
 	use frame_support::{
+		dispatch::{extract_actual_weight, GetDispatchInfo, PostDispatchInfo},
 		pallet_prelude::*,
 		traits::{
 			fungible::{BalancedHold, Inspect, Mutate, MutateFreeze, MutateHold},
 			tokens::Precision,
-			Imbalance, OnUnbalanced,
+			Contains, Imbalance, OnUnbalanced,
 		},
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::{
-		traits::{Saturating, Zero},
+		traits::{Dispatchable, Saturating, Zero},
 		Perbill,
 	};
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// 2: proposals record their electorate; subjects may be calls.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+
+	/// Nesting limit when decoding a stored call, as for extrinsics.
+	const MAX_CALL_DEPTH: u32 = 256;
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -66,7 +83,7 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// OPEN staked for gOPEN, including stake that is unbonding.
 		Staked,
-		/// The deposit behind a parameter proposal.
+		/// The deposit behind a parameter or call proposal.
 		ProposalDeposit,
 	}
 
@@ -132,6 +149,25 @@ pub mod pallet {
 		/// Most open proposals an account may vote on at once.
 		#[pallet::constant]
 		type MaxVotesPerAccount: Get<u32>;
+
+		/// The calls a call proposal may dispatch.
+		type RuntimeCall: Parameter
+			+ Dispatchable<
+				RuntimeOrigin = <Self as frame_system::Config>::RuntimeOrigin,
+				PostInfo = PostDispatchInfo,
+			> + GetDispatchInfo
+			+ From<frame_system::Call<Self>>;
+
+		/// The calls governance may dispatch as root; checked when proposed and again at the close.
+		type CallFilter: Contains<<Self as Config>::RuntimeCall>;
+
+		/// Longest encoded call a proposal may hold (it is stored in the proposal).
+		#[pallet::constant]
+		type MaxCallLen: Get<u32>;
+
+		/// Heaviest call a proposal may hold: `close` declares this much on top of its own weight.
+		#[pallet::constant]
+		type MaxCallWeight: Get<Weight>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
@@ -216,8 +252,10 @@ pub mod pallet {
 		},
 		/// A protocol parameter changed.
 		ParameterSet { change: ChangeOf<T> },
-		/// A parameter proposal's deposit was slashed after the proposal failed.
+		/// A parameter or call proposal's deposit was slashed after the proposal failed.
 		DepositSlashed { proposal: ProposalId, amount: BalanceOf<T> },
+		/// An approved call proposal's call was dispatched as root, or could not be.
+		CallDispatched { proposal: ProposalId, result: DispatchResult },
 	}
 
 	#[pallet::error]
@@ -248,6 +286,31 @@ pub mod pallet {
 		InvalidFeeSplit,
 		/// An id or total would overflow.
 		Overflow,
+		/// [`Config::CallFilter`] does not admit the call.
+		CallNotAllowed,
+		/// The encoded call is longer than [`Config::MaxCallLen`].
+		CallTooLong,
+		/// The call weighs more than [`Config::MaxCallWeight`].
+		CallTooHeavy,
+		/// The stored call no longer decodes (reported in [`Event::CallDispatched`]).
+		CallUndecodable,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			// A close that could not fit in a block would leave a call proposal undecidable.
+			let close = Self::close_weight();
+			let limits = T::BlockWeights::get();
+			let max = limits
+				.get(frame_support::dispatch::DispatchClass::Normal)
+				.max_extrinsic
+				.unwrap_or(limits.max_block);
+			assert!(
+				close.all_lte(max),
+				"close ({close:?}) with MaxCallWeight must fit in a normal extrinsic ({max:?})"
+			);
+		}
 	}
 
 	#[pallet::call]
@@ -374,10 +437,10 @@ pub mod pallet {
 		}
 
 		/// Close a proposal whose voting period has ended and carry out the outcome. Anyone may
-		/// call it.
+		/// call it. Declares room for the heaviest call; what is not used is refunded.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::close())]
-		pub fn close(origin: OriginFor<T>, proposal: ProposalId) -> DispatchResult {
+		#[pallet::weight(Pallet::<T>::close_weight())]
+		pub fn close(origin: OriginFor<T>, proposal: ProposalId) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
 			let mut info = Proposals::<T>::get(proposal).ok_or(Error::<T>::UnknownProposal)?;
 			ensure!(info.status == ProposalStatus::Ongoing, Error::<T>::ProposalClosed);
@@ -385,7 +448,7 @@ pub mod pallet {
 				frame_system::Pallet::<T>::block_number() >= info.ends_at,
 				Error::<T>::VotingOngoing
 			);
-			let quorum = T::Quorum::get().mul_ceil(TotalStake::<T>::get());
+			let quorum = T::Quorum::get().mul_ceil(info.electorate);
 			let turnout = info.ayes.saturating_add(info.nays);
 			let approved = !turnout.is_zero()
 				&& turnout >= quorum
@@ -393,11 +456,19 @@ pub mod pallet {
 			info.status =
 				if approved { ProposalStatus::Approved } else { ProposalStatus::Rejected };
 			Self::settle_deposit(proposal, &info, approved)?;
+			let mut weight = T::WeightInfo::close();
+			let mut call = None;
 			match &info.subject {
 				ProposalSubject::Model(model) => {
 					T::ModelDecision::on_model_decision(*model, approved)
 				}
 				ProposalSubject::Parameter(change) if approved => Self::apply(change.clone()),
+				ProposalSubject::Call(encoded) => {
+					weight = T::WeightInfo::close_call();
+					if approved {
+						call = Some(encoded.clone());
+					}
+				}
 				ProposalSubject::Parameter(_) => {}
 			}
 			Self::deposit_event(Event::Closed {
@@ -407,8 +478,14 @@ pub mod pallet {
 				nays: info.nays,
 				turnout_quorum: quorum,
 			});
+			// Stored closed before the call runs, so that the call cannot close it again.
 			Proposals::<T>::insert(proposal, info);
-			Ok(())
+			if let Some(encoded) = call {
+				let (result, used) = Self::dispatch_as_root(&encoded);
+				weight = weight.saturating_add(used);
+				Self::deposit_event(Event::CallDispatched { proposal, result });
+			}
+			Ok(Some(weight).into())
 		}
 
 		/// Drop one's votes on proposals whose voting period has ended and thaw what they froze.
@@ -437,6 +514,30 @@ pub mod pallet {
 			Self::apply(change);
 			Ok(())
 		}
+
+		/// Propose dispatching `call` as root, holding [`Config::ProposalDeposit`].
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::propose_call())]
+		pub fn propose_call(
+			origin: OriginFor<T>,
+			call: Box<<T as Config>::RuntimeCall>,
+		) -> DispatchResult {
+			let proposer = ensure_signed(origin)?;
+			ensure!(T::CallFilter::contains(&call), Error::<T>::CallNotAllowed);
+			ensure!(
+				!call.get_dispatch_info().call_weight.any_gt(T::MaxCallWeight::get()),
+				Error::<T>::CallTooHeavy
+			);
+			let encoded: BoundedVec<u8, T::MaxCallLen> =
+				call.encode().try_into().map_err(|_| Error::<T>::CallTooLong)?;
+			let deposit = T::ProposalDeposit::get();
+			if !deposit.is_zero() {
+				T::Currency::hold(&HoldReason::ProposalDeposit.into(), &proposer, deposit)
+					.map_err(|_| Error::<T>::InsufficientBalance)?;
+			}
+			Self::open(proposer, ProposalSubject::Call(encoded), deposit)?;
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -459,6 +560,7 @@ pub mod pallet {
 					ayes: Zero::zero(),
 					nays: Zero::zero(),
 					status: ProposalStatus::Ongoing,
+					electorate: TotalStake::<T>::get(),
 				},
 			);
 			NextProposalId::<T>::put(next);
@@ -500,6 +602,36 @@ pub mod pallet {
 				}
 			});
 			Self::deposit_event(Event::ParameterSet { change });
+		}
+
+		/// What `close` declares: its heavier branch plus room for the heaviest call.
+		pub(crate) fn close_weight() -> Weight {
+			T::WeightInfo::close()
+				.max(T::WeightInfo::close_call())
+				.saturating_add(T::MaxCallWeight::get())
+		}
+
+		/// Decode and dispatch an approved call as root; returns the outcome and the weight the
+		/// call used. The filter and the weight bound are checked again: a runtime upgrade since
+		/// the proposal may have changed either, and `close` declared only
+		/// [`Config::MaxCallWeight`].
+		fn dispatch_as_root(encoded: &[u8]) -> (DispatchResult, Weight) {
+			let Ok(call) = <T as Config>::RuntimeCall::decode_all_with_depth_limit(
+				MAX_CALL_DEPTH,
+				&mut &encoded[..],
+			) else {
+				return (Err(Error::<T>::CallUndecodable.into()), Weight::zero());
+			};
+			if !T::CallFilter::contains(&call) {
+				return (Err(Error::<T>::CallNotAllowed.into()), Weight::zero());
+			}
+			let info = call.get_dispatch_info();
+			if info.call_weight.any_gt(T::MaxCallWeight::get()) {
+				return (Err(Error::<T>::CallTooHeavy.into()), Weight::zero());
+			}
+			let outcome = call.dispatch(frame_system::RawOrigin::Root.into());
+			let used = extract_actual_weight(&outcome, &info);
+			(outcome.map(|_| ()).map_err(|e| e.error), used)
 		}
 
 		/// Whether votes on the proposal still count as cast: a vote freezes its amount until the

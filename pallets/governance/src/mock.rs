@@ -5,7 +5,8 @@ use crate as pallet_governance;
 use core::cell::RefCell;
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstBool, ConstU32, ConstU64},
+	traits::{ConstBool, ConstU32, ConstU64, Contains},
+	weights::Weight,
 };
 use frame_system::EnsureRoot;
 use openledger_primitives::{ModelId, OnModelDecision};
@@ -23,6 +24,7 @@ pub const INITIAL_BALANCE: Balance = 1_000_000;
 pub const PROPOSAL_DEPOSIT: Balance = 500;
 pub const VOTING_PERIOD: u64 = 10;
 pub const UNBONDING_PERIOD: u64 = 20;
+pub const MAX_CALL_LEN: u32 = 128;
 
 #[frame_support::runtime]
 mod runtime {
@@ -82,7 +84,25 @@ pub fn decisions() -> Vec<(ModelId, bool)> {
 	DECISIONS.with(|d| d.borrow().clone())
 }
 
+/// What governance may dispatch as root here: remarks (remark_with_event fails as root, which
+/// the tests use), storage and balance overrides whose effect the tests can observe.
+pub struct GovernanceCalls;
+impl Contains<RuntimeCall> for GovernanceCalls {
+	fn contains(call: &RuntimeCall) -> bool {
+		matches!(
+			call,
+			RuntimeCall::System(
+				frame_system::Call::remark { .. }
+					| frame_system::Call::remark_with_event { .. }
+					| frame_system::Call::set_storage { .. }
+			) | RuntimeCall::Balances(pallet_balances::Call::force_set_balance { .. })
+		)
+	}
+}
+
 parameter_types! {
+	/// Settable so that tests can tighten it between proposal and close.
+	pub static MaxCallWeight: Weight = Weight::from_parts(100_000_000_000, 1_000_000);
 	pub const TreasuryAccount: AccountId = TREASURY;
 	pub const Quorum: Perbill = Perbill::from_percent(20);
 	pub const ApprovalThreshold: Perbill = Perbill::from_percent(50);
@@ -103,6 +123,10 @@ impl pallet_governance::Config for Test {
 	type SlashRejectedDeposit = ConstBool<true>;
 	type MaxUnbondingChunks = ConstU32<2>;
 	type MaxVotesPerAccount = ConstU32<3>;
+	type RuntimeCall = RuntimeCall;
+	type CallFilter = GovernanceCalls;
+	type MaxCallLen = ConstU32<MAX_CALL_LEN>;
+	type MaxCallWeight = MaxCallWeight;
 	type WeightInfo = ();
 }
 

@@ -29,9 +29,13 @@ pub type StakeOf<T> = Stake<
 >;
 pub type VoteOf<T> = Vote<BalanceOf<T>>;
 pub type ChangeOf<T> = ParameterChange<BalanceOf<T>>;
-pub type SubjectOf<T> = ProposalSubject<BalanceOf<T>>;
-pub type ProposalOf<T> =
-	Proposal<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberOf<T>>;
+pub type SubjectOf<T> = ProposalSubject<BalanceOf<T>, <T as Config>::MaxCallLen>;
+pub type ProposalOf<T> = Proposal<
+	<T as frame_system::Config>::AccountId,
+	BalanceOf<T>,
+	BlockNumberOf<T>,
+	<T as Config>::MaxCallLen,
+>;
 pub type ParametersOf<T> = ParameterSet<BalanceOf<T>>;
 
 /// OPEN on its way out of staking.
@@ -134,13 +138,29 @@ impl<Balance> ParameterChange<Balance> {
 
 /// What a proposal decides.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	TypeInfo,
+	MaxEncodedLen,
 )]
-pub enum ProposalSubject<Balance> {
+#[scale_info(skip_type_params(MaxCallLen))]
+#[codec(mel_bound(Balance: MaxEncodedLen))]
+pub enum ProposalSubject<Balance, MaxCallLen: Get<u32>>
+where
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+{
 	/// Approve a proposed model.
 	Model(ModelId),
 	/// Change a protocol parameter.
 	Parameter(ParameterChange<Balance>),
+	/// Dispatch a whitelisted call as root. Kept encoded: it is decoded again at the close,
+	/// under the runtime then in force.
+	Call(BoundedVec<u8, MaxCallLen>),
 }
 
 /// Where a proposal stands.
@@ -164,11 +184,26 @@ pub enum ProposalStatus {
 
 /// A proposal and its running tally.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	TypeInfo,
+	MaxEncodedLen,
 )]
-pub struct Proposal<AccountId, Balance, BlockNumber> {
+#[scale_info(skip_type_params(MaxCallLen))]
+#[codec(mel_bound(AccountId: MaxEncodedLen, Balance: MaxEncodedLen, BlockNumber: MaxEncodedLen))]
+pub struct Proposal<AccountId, Balance, BlockNumber, MaxCallLen: Get<u32>>
+where
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+{
 	pub proposer: AccountId,
-	pub subject: ProposalSubject<Balance>,
+	pub subject: ProposalSubject<Balance, MaxCallLen>,
 	/// Held from the proposer until the close (zero for models: the registry holds theirs).
 	pub deposit: Balance,
 	/// Votes are taken before this block; the proposal can be closed from it on.
@@ -176,11 +211,18 @@ pub struct Proposal<AccountId, Balance, BlockNumber> {
 	pub ayes: Balance,
 	pub nays: Balance,
 	pub status: ProposalStatus,
+	/// All gOPEN when the proposal opened: the quorum is a share of this, so that stake added
+	/// during the vote cannot raise the bar after the fact.
+	pub electorate: Balance,
 }
 
-impl<AccountId, Balance, BlockNumber> Proposal<AccountId, Balance, BlockNumber>
+impl<AccountId, Balance, BlockNumber, MaxCallLen>
+	Proposal<AccountId, Balance, BlockNumber, MaxCallLen>
 where
-	Balance: Copy + CheckedAdd + Saturating,
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	Balance: Copy + PartialEq + Eq + core::fmt::Debug + CheckedAdd + Saturating,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxCallLen: Get<u32>,
 {
 	/// Count a vote; `None` on overflow.
 	pub fn tally(&mut self, vote: &Vote<Balance>) -> Option<()> {

@@ -12,11 +12,33 @@
 //! 3. The owner opens data collection (`CollectingData`). Anyone may move the model on to
 //!    `Training` once its Datanets hold enough accepted data with enough credibility (thresholds
 //!    set by governance).
-//! 4. The owner registers each trained adapter as a version with its provenance, deploys one
-//!    (`Deployed`: that version is the one served) and may later retire the model.
+//! 4. The owner registers each trained adapter as a version, deploys one (`Deployed`: that
+//!    version is the one served) and may later retire the model.
 //! 5. Anyone may stake OPEN on a deployed model; stakers share its fees (fee-split pallet).
 //!
-//! Models and their versions are served by the [`runtime_api::ModelRegistryApi`] runtime API.
+//! ## Versions carry what settlement checks
+//!
+//! Attribution pays the contributors a version was trained on, and fees are counted in the
+//! version's tokens. So a version records the tokenizer's hash and its whole training set, not
+//! only a root the owner could make up: the ids must be strictly ascending, accepted in one of
+//! the model's Datanets, as many as `training_data_count`, and their binary Merkle root (the one
+//! the node's training manifest computes, [`training_data_root`]) must be `training_data_root`.
+//! They are stored one key each ([`TrainingSet`]) so that [`ModelInspect::trained_on`] is one
+//! read, paid for by a deposit per id that is never returned: versions are permanent.
+//!
+//! ## Staking settles in O(1)
+//!
+//! A settlement pays the stakers' share into one pot ([`ModelInspect::staking_pot`]) and credits
+//! the model's reward pool ([`ModelInspect::reward_stakers`]): a reward-per-stake accumulator,
+//! as in Synthetix' StakingRewards. Each staker's rewards are worked out from it when their stake
+//! changes or they claim, so a settlement does the same work however many stake, no staker cap
+//! can be filled by dust accounts to lock others out ([`Config::MinModelStake`] keeps positions
+//! worth their storage), and stake that arrives after a reward earns nothing of it. Unstaked OPEN
+//! stops earning at once but stays held for [`Config::ModelUnbondingPeriod`] blocks, so that
+//! stake cannot hop in for a fee and straight out again.
+//!
+//! Models, their versions and stakes are served by the [`runtime_api::ModelRegistryApi`] runtime
+//! API.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -31,17 +53,36 @@ mod tests;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod inspect;
 pub mod runtime_api;
+mod staking;
+#[cfg(any(test, feature = "try-runtime"))]
+mod try_state;
 mod types;
 pub mod weights;
 
 pub use openledger_primitives::{
-	DataThresholds, DatanetId, DatanetInspect, ModelGovernance, ModelId, ModelInspect,
-	OnModelDecision, ProposalId, ServedModel,
+	ContributionId, DataThresholds, DatanetId, DatanetInspect, ModelGovernance, ModelId,
+	ModelInspect, OnModelDecision, ProposalId, ServedModel,
 };
 pub use types::*;
 pub use weights::WeightInfo;
 
+/// Fixed-point scale of the reward-per-stake accumulator: 10¹⁸ per unit of stake.
+pub const REWARD_SCALE: u128 = 1_000_000_000_000_000_000;
+
+/// The binary Merkle root (blake2-256) of a training set, as the node's training manifest
+/// computes it: leaves are the ids as u64 little-endian bytes in the order given (ascending, for
+/// a valid set); the empty set has the zero root.
+pub fn training_data_root(ids: &[ContributionId]) -> sp_core::H256 {
+	binary_merkle_tree::merkle_root::<sp_runtime::traits::BlakeTwo256, _>(
+		ids.iter().map(|id| id.to_le_bytes()),
+	)
+}
+
+// `register_version` takes a version's whole provenance, argument by argument (the lint fires on
+// the call's generated constructor, out of reach of an attribute on the call).
+#[allow(clippy::too_many_arguments)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -53,9 +94,10 @@ pub mod pallet {
 			tokens::{Precision, Preservation},
 			Imbalance, OnUnbalanced,
 		},
+		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_core::H256;
+	use sp_core::{H256, U256};
 	use sp_runtime::traits::{Saturating, Zero};
 
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
@@ -69,8 +111,11 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// The deposit behind a model proposal, settled by the governance vote.
 		ProposalDeposit,
-		/// OPEN staked on a deployed model.
+		/// OPEN staked on a model, active or unbonding.
 		ModelStake,
+		/// The deposit for a version's stored training set: never released, as versions are
+		/// permanent.
+		TrainingSetDeposit,
 	}
 
 	#[pallet::config]
@@ -102,6 +147,10 @@ pub mod pallet {
 		/// May retire any model (root on the runtime).
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
+		/// Derives the staking pot: the account that holds stakers' rewards until claimed.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+
 		/// Deposit held from a model's creator until the vote on it ends.
 		#[pallet::constant]
 		type ProposalDeposit: Get<BalanceOf<Self>>;
@@ -130,9 +179,26 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxVersions: Get<u32>;
 
-		/// Most accounts that may stake on one model (fees are paid to each).
+		/// Most contributions one version may be trained on.
 		#[pallet::constant]
-		type MaxStakersPerModel: Get<u32>;
+		type MaxTrainingSet: Get<u32>;
+
+		/// Held from the owner for each contribution id a version stores; never released.
+		#[pallet::constant]
+		type TrainingSetDepositPerItem: Get<BalanceOf<Self>>;
+
+		/// Least active stake an account may have on a model (else none): a position must be
+		/// worth its storage, so that dust accounts cannot bloat it.
+		#[pallet::constant]
+		type MinModelStake: Get<BalanceOf<Self>>;
+
+		/// Blocks unstaked OPEN stays held, earning nothing, before it can be withdrawn.
+		#[pallet::constant]
+		type ModelUnbondingPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Most unbonding chunks one account may have on one model at once.
+		#[pallet::constant]
+		type MaxUnbondingChunks: Get<u32>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
@@ -159,10 +225,36 @@ pub mod pallet {
 	pub type Versions<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, ModelId, Twox64Concat, VersionId, VersionOf<T>>;
 
-	/// Stakes on models.
+	/// The contributions each version was trained on, one key each: `trained_on` is one read.
+	/// At most [`Config::MaxTrainingSet`] per version, each paid for by
+	/// [`Config::TrainingSetDepositPerItem`].
 	#[pallet::storage]
-	pub type ModelStakes<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, ModelId, Blake2_128Concat, T::AccountId, BalanceOf<T>>;
+	pub type TrainingSet<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		(ModelId, VersionId),
+		Twox64Concat,
+		ContributionId,
+		(),
+		OptionQuery,
+	>;
+
+	/// Each account's stake on each model; removed once it holds nothing (no stake, nothing
+	/// unbonding, no rewards).
+	#[pallet::storage]
+	pub type ModelStakes<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		ModelId,
+		Blake2_128Concat,
+		T::AccountId,
+		StakePositionOf<T>,
+	>;
+
+	/// Each model's reward per unit of active stake since it was first staked on, scaled by
+	/// [`REWARD_SCALE`]; only ever grows.
+	#[pallet::storage]
+	pub type RewardPerStake<T> = StorageMap<_, Twox64Concat, ModelId, U256, ValueQuery>;
 
 	/// A model at genesis: owner, purpose, base model, Datanets, intended use, `R_in`, `R_out`, and
 	/// its versions (the last one is deployed).
@@ -176,14 +268,29 @@ pub mod pallet {
 		BalanceOf<T>,
 		Vec<GenesisVersion>,
 	);
-	/// A version at genesis: adapter hash, base model hash, training-data root, training-data
-	/// count, config hash, and evaluation scores (metric, value in millionths).
-	pub type GenesisVersion = ([u8; 32], [u8; 32], [u8; 32], u32, [u8; 32], Vec<(Vec<u8>, u64)>);
+	/// A version at genesis, in `register_version`'s order: adapter hash, base model hash,
+	/// tokenizer hash, training-data root, training-data count, config hash, evaluation scores
+	/// (metric, value in millionths), and the training set (contribution ids, ascending, accepted
+	/// in the model's Datanets by their genesis). Its training-set deposit is held from the owner.
+	pub type GenesisVersion = (
+		[u8; 32],
+		[u8; 32],
+		[u8; 32],
+		[u8; 32],
+		u32,
+		[u8; 32],
+		Vec<(Vec<u8>, u64)>,
+		Vec<ContributionId>,
+	);
 
 	/// Models a chain starts with (a development chain's demo model): proposed, approved by the
 	/// genesis, trained and deployed through the pallet's own calls (but for the data condition,
 	/// which the genesis vouches for). Their governance proposal stays open; closing it later
 	/// changes nothing, as the model is no longer `Proposed`.
+	///
+	/// The genesis also opens the staking pot: it is given a provider reference and, if it holds
+	/// less than the existential deposit, the shortfall is minted into it, so that a reward of
+	/// any size can be paid in and claims never take it below what is owed.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -193,6 +300,15 @@ pub mod pallet {
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
+			let pot = Pallet::<T>::pot();
+			frame_system::Pallet::<T>::inc_providers(&pot);
+			let ed = T::Currency::minimum_balance();
+			let free = T::Currency::balance(&pot);
+			if free < ed {
+				let minted = T::Currency::mint_into(&pot, ed.saturating_sub(free));
+				assert!(minted.is_ok(), "staking pot: {minted:?}");
+			}
+
 			for (owner, purpose, base, datanets, intended_use, rate_in, rate_out, versions) in
 				&self.models
 			{
@@ -219,7 +335,7 @@ pub mod pallet {
 						info.status = ModelStatus::Training;
 					}
 				});
-				for (adapter, base_hash, root, count, config, scores) in versions {
+				for (adapter, base_hash, tokenizer, root, count, config, scores, set) in versions {
 					let scores = scores
 						.iter()
 						.map(|(metric, value)| EvalScore {
@@ -232,10 +348,12 @@ pub mod pallet {
 						model,
 						H256(*adapter),
 						H256(*base_hash),
+						H256(*tokenizer),
 						H256(*root),
 						*count,
 						H256(*config),
 						scores,
+						set.clone(),
 					);
 					assert!(registered.is_ok(), "genesis model {model}: {registered:?}");
 				}
@@ -262,8 +380,17 @@ pub mod pallet {
 		Deployed { model: ModelId, version: VersionId },
 		/// OPEN staked on a model.
 		Staked { model: ModelId, who: T::AccountId, amount: BalanceOf<T> },
-		/// OPEN unstaked from a model.
-		Unstaked { model: ModelId, who: T::AccountId, amount: BalanceOf<T> },
+		/// OPEN unstaked from a model: it earns nothing from now and is held until `unlocks_at`.
+		Unstaked {
+			model: ModelId,
+			who: T::AccountId,
+			amount: BalanceOf<T>,
+			unlocks_at: BlockNumberFor<T>,
+		},
+		/// Unbonded OPEN released to the account.
+		Withdrawn { model: ModelId, who: T::AccountId, amount: BalanceOf<T> },
+		/// A staker's rewards paid out of the staking pot.
+		RewardsClaimed { model: ModelId, who: T::AccountId, amount: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -288,8 +415,6 @@ pub mod pallet {
 		TooManyScores,
 		/// The model holds as many versions as allowed.
 		TooManyVersions,
-		/// The model has as many stakers as allowed.
-		TooManyStakers,
 		/// A version must be trained on at least one contribution.
 		NoTrainingData,
 		/// The model's Datanets do not yet meet the data condition.
@@ -302,6 +427,34 @@ pub mod pallet {
 		InsufficientStake,
 		/// An id or total would overflow.
 		Overflow,
+		/// A training set larger than [`Config::MaxTrainingSet`].
+		TooManyContributions,
+		/// The training set's length is not `training_data_count`.
+		TrainingCountMismatch,
+		/// The training set is not strictly ascending (out of order or an id twice).
+		BadTrainingSet,
+		/// The training set's Merkle root is not `training_data_root`.
+		TrainingRootMismatch,
+		/// A contribution of the training set is not accepted in any of the model's Datanets.
+		ContributionNotInModel,
+		/// The active stake left would be neither zero nor at least [`Config::MinModelStake`].
+		StakeBelowMinimum,
+		/// As many unbonding chunks as allowed; withdraw the unbonded ones first.
+		TooManyUnbondingChunks,
+		/// Nothing has finished unbonding.
+		NothingToWithdraw,
+		/// No rewards to claim.
+		NothingToClaim,
+		/// Nobody has active stake on the model to reward.
+		NoStakers,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
 	}
 
 	#[pallet::call]
@@ -402,18 +555,28 @@ pub mod pallet {
 
 		/// Register a trained adapter as a new version, with its provenance. Owner only, while
 		/// training or deployed (retraining).
+		///
+		/// `training_set` is every contribution it was trained on, strictly ascending, each
+		/// accepted in one of the model's Datanets; there must be `training_data_count` of them
+		/// and their Merkle root ([`training_data_root`]) must be `training_data_root`. They are
+		/// stored, and [`Config::TrainingSetDepositPerItem`] per id is held from the owner for
+		/// good (versions are permanent).
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::register_version(eval_scores.len() as u32))]
-		#[allow(clippy::too_many_arguments)]
+		#[pallet::weight(T::WeightInfo::register_version(
+			eval_scores.len() as u32,
+			training_set.len() as u32,
+		))]
 		pub fn register_version(
 			origin: OriginFor<T>,
 			model: ModelId,
 			adapter_hash: H256,
 			base_model_hash: H256,
+			tokenizer_hash: H256,
 			training_data_root: H256,
 			training_data_count: u32,
 			config_hash: H256,
 			eval_scores: Vec<EvalScore>,
+			training_set: Vec<ContributionId>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
@@ -426,14 +589,43 @@ pub mod pallet {
 			ensure!(info.versions < T::MaxVersions::get(), Error::<T>::TooManyVersions);
 			let eval_scores: BoundedVec<EvalScore, T::MaxEvalScores> =
 				eval_scores.try_into().map_err(|_| Error::<T>::TooManyScores)?;
+			let set: BoundedVec<ContributionId, T::MaxTrainingSet> =
+				training_set.try_into().map_err(|_| Error::<T>::TooManyContributions)?;
+			ensure!(
+				u32::try_from(set.len()).is_ok_and(|n| n == training_data_count),
+				Error::<T>::TrainingCountMismatch
+			);
+			ensure!(set.windows(2).all(|w| w.first() < w.get(1)), Error::<T>::BadTrainingSet);
+			ensure!(
+				crate::training_data_root(&set) == training_data_root,
+				Error::<T>::TrainingRootMismatch
+			);
+			for id in set.iter() {
+				ensure!(
+					T::Datanets::accepted_in(*id).is_some_and(|d| info.datanets.contains(&d)),
+					Error::<T>::ContributionNotInModel
+				);
+			}
+			let deposit = T::TrainingSetDepositPerItem::get()
+				.checked_mul(&BalanceOf::<T>::from(training_data_count))
+				.ok_or(Error::<T>::Overflow)?;
+			if !deposit.is_zero() {
+				T::Currency::hold(&HoldReason::TrainingSetDeposit.into(), &who, deposit)
+					.map_err(|_| Error::<T>::InsufficientBalance)?;
+			}
+
 			let version = info.versions;
 			info.versions = version.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			for id in set.iter() {
+				TrainingSet::<T>::insert((model, version), id, ());
+			}
 			Versions::<T>::insert(
 				model,
 				version,
 				Version {
 					adapter_hash,
 					base_model_hash,
+					tokenizer_hash,
 					training_data_root,
 					training_data_count,
 					config_hash,
@@ -471,7 +663,7 @@ pub mod pallet {
 		}
 
 		/// Retire a model: it is no longer served. Its owner or the admin origin; stakers keep
-		/// their stake until they unstake.
+		/// their stake until they unstake, and their rewards until they claim.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::retire())]
 		pub fn retire(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
@@ -498,7 +690,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Stake OPEN on a deployed model.
+		/// Stake OPEN on a deployed model. It earns a share of the model's stakers' fees from
+		/// the next reward on; the account's active stake must come to at least
+		/// [`Config::MinModelStake`].
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::stake())]
 		pub fn stake(origin: OriginFor<T>, model: ModelId, amount: BalanceOf<T>) -> DispatchResult {
@@ -506,23 +700,25 @@ pub mod pallet {
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 			let mut info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
 			ensure!(info.status == ModelStatus::Deployed, Error::<T>::InvalidStatus);
-			let current = ModelStakes::<T>::get(model, &who);
-			if current.is_none() {
-				ensure!(info.stakers < T::MaxStakersPerModel::get(), Error::<T>::TooManyStakers);
+			let mut position = Self::settled(model, &who);
+			let was_active = !position.active.is_zero();
+			position.active = position.active.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+			ensure!(position.active >= T::MinModelStake::get(), Error::<T>::StakeBelowMinimum);
+			info.total_stake = info.total_stake.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+			if !was_active {
 				info.stakers = info.stakers.saturating_add(1);
 			}
-			let staked =
-				current.unwrap_or_default().checked_add(&amount).ok_or(Error::<T>::Overflow)?;
-			info.total_stake = info.total_stake.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
 			T::Currency::hold(&HoldReason::ModelStake.into(), &who, amount)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
-			ModelStakes::<T>::insert(model, &who, staked);
+			ModelStakes::<T>::insert(model, &who, position);
 			Models::<T>::insert(model, info);
 			Self::deposit_event(Event::Staked { model, who, amount });
 			Ok(())
 		}
 
-		/// Take back OPEN staked on a model, in any state.
+		/// Unstake OPEN from a model, in any state: it stops earning at once and stays held for
+		/// [`Config::ModelUnbondingPeriod`] blocks, then `withdraw_unbonded` frees it. The active
+		/// stake left must be zero or at least [`Config::MinModelStake`].
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::unstake())]
 		pub fn unstake(
@@ -533,19 +729,72 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 			let mut info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
-			let staked = ModelStakes::<T>::get(model, &who).ok_or(Error::<T>::InsufficientStake)?;
-			ensure!(amount <= staked, Error::<T>::InsufficientStake);
-			T::Currency::release(&HoldReason::ModelStake.into(), &who, amount, Precision::Exact)?;
-			let left = staked.saturating_sub(amount);
-			if left.is_zero() {
-				ModelStakes::<T>::remove(model, &who);
-				info.stakers = info.stakers.saturating_sub(1);
-			} else {
-				ModelStakes::<T>::insert(model, &who, left);
+			let mut position = Self::settled(model, &who);
+			ensure!(amount <= position.active, Error::<T>::InsufficientStake);
+			position.active = position.active.saturating_sub(amount);
+			ensure!(
+				position.active.is_zero() || position.active >= T::MinModelStake::get(),
+				Error::<T>::StakeBelowMinimum
+			);
+			let unlocks_at = frame_system::Pallet::<T>::block_number()
+				.saturating_add(T::ModelUnbondingPeriod::get());
+			match position.unbonding.last_mut() {
+				Some(last) if last.unlocks_at == unlocks_at => {
+					last.amount = last.amount.checked_add(&amount).ok_or(Error::<T>::Overflow)?
+				}
+				_ => position
+					.unbonding
+					.try_push(UnbondingChunk { amount, unlocks_at })
+					.map_err(|_| Error::<T>::TooManyUnbondingChunks)?,
 			}
 			info.total_stake = info.total_stake.saturating_sub(amount);
+			if position.active.is_zero() {
+				info.stakers = info.stakers.saturating_sub(1);
+			}
+			ModelStakes::<T>::insert(model, &who, position);
 			Models::<T>::insert(model, info);
-			Self::deposit_event(Event::Unstaked { model, who, amount });
+			Self::deposit_event(Event::Unstaked { model, who, amount, unlocks_at });
+			Ok(())
+		}
+
+		/// Release the caller's OPEN on a model whose unbonding period has passed.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
+		pub fn withdraw_unbonded(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut position =
+				ModelStakes::<T>::get(model, &who).ok_or(Error::<T>::NothingToWithdraw)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			let mut amount = BalanceOf::<T>::zero();
+			position.unbonding.retain(|chunk| {
+				let unbonded = chunk.unlocks_at <= now;
+				if unbonded {
+					amount = amount.saturating_add(chunk.amount);
+				}
+				!unbonded
+			});
+			ensure!(!amount.is_zero(), Error::<T>::NothingToWithdraw);
+			T::Currency::release(&HoldReason::ModelStake.into(), &who, amount, Precision::Exact)?;
+			Self::store(model, &who, position);
+			Self::deposit_event(Event::Withdrawn { model, who, amount });
+			Ok(())
+		}
+
+		/// Pay the caller the rewards their stake on a model has earned, out of the staking
+		/// pot.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::claim_rewards())]
+		pub fn claim_rewards(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut position = Self::settled(model, &who);
+			let amount = core::mem::take(&mut position.pending);
+			ensure!(!amount.is_zero(), Error::<T>::NothingToClaim);
+			// The pot holds its existential deposit besides what is owed (see the genesis), so
+			// keeping it alive never keeps an owed reward back, and a pot that is never reaped
+			// never loses dust that is still owed.
+			T::Currency::transfer(&Self::pot(), &who, amount, Preservation::Preserve)?;
+			Self::store(model, &who, position);
+			Self::deposit_event(Event::RewardsClaimed { model, who, amount });
 			Ok(())
 		}
 	}
@@ -638,6 +887,8 @@ pub mod pallet {
 		/// A Datanet (the `index`-th the benchmark asks for) that meets the data thresholds
 		/// on its own.
 		fn datanet_meeting_thresholds(index: u32) -> DatanetId;
+		/// `n` new contributions accepted in `datanet`, ascending.
+		fn accepted_contributions(datanet: DatanetId, n: u32) -> Vec<ContributionId>;
 	}
 
 	impl<T: Config> OnModelDecision for Pallet<T> {
@@ -651,28 +902,6 @@ pub mod pallet {
 			info.status = status;
 			Models::<T>::insert(model, info);
 			Self::deposit_event(Event::StatusChanged { model, status });
-		}
-	}
-
-	impl<T: Config> ModelInspect<T::AccountId, BalanceOf<T>> for Pallet<T> {
-		fn served(model: ModelId) -> Option<ServedModel<T::AccountId, BalanceOf<T>>> {
-			let (info, version) = Self::deployed(model)?;
-			Some(ServedModel {
-				owner: info.owner,
-				version,
-				rate_in: info.rate_in,
-				rate_out: info.rate_out,
-				stakers: info.stakers,
-			})
-		}
-
-		fn stakes(model: ModelId) -> Vec<(T::AccountId, BalanceOf<T>)> {
-			// At most `MaxStakersPerModel` entries.
-			ModelStakes::<T>::iter_prefix(model).collect()
-		}
-
-		fn trains_on(model: ModelId, datanet: DatanetId) -> bool {
-			Models::<T>::get(model).is_some_and(|info| info.datanets.contains(&datanet))
 		}
 	}
 }

@@ -5,11 +5,12 @@ use crate as pallet_model_registry;
 use core::cell::RefCell;
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstBool, ConstU32},
+	traits::{ConstBool, ConstU128, ConstU32, ConstU64},
+	PalletId,
 };
 use frame_system::EnsureRoot;
 use openledger_primitives::{
-	DataThresholds, DatanetId, DatanetInspect, ModelGovernance, ModelId, ProposalId,
+	ContributionId, DataThresholds, DatanetId, DatanetInspect, ModelGovernance, ModelId, ProposalId,
 };
 use sp_runtime::{BuildStorage, DispatchError, Perbill};
 use std::collections::BTreeMap;
@@ -25,6 +26,13 @@ pub const TREASURY: AccountId = 99;
 pub const INITIAL_BALANCE: Balance = 1_000_000;
 pub const DEPOSIT: Balance = 1_000;
 pub const FEE: Balance = 50;
+/// Above 1, so that the staking pot's existential deposit is seen to matter.
+pub const ED: Balance = 5;
+pub const MIN_STAKE: Balance = 10;
+pub const UNBONDING: u64 = 10;
+pub const MAX_CHUNKS: u32 = 2;
+pub const MAX_TRAINING_SET: u32 = 4;
+pub const ITEM_DEPOSIT: Balance = 3;
 
 #[frame_support::runtime]
 mod runtime {
@@ -62,11 +70,14 @@ impl pallet_balances::Config for Test {
 	type Balance = Balance;
 	type AccountStore = System;
 	type RuntimeHoldReason = RuntimeHoldReason;
+	type ExistentialDeposit = ConstU128<ED>;
 }
 
 thread_local! {
 	/// Datanets: id → (accepted contributions, credibility).
 	static DATANETS: RefCell<BTreeMap<DatanetId, (u32, Perbill)>> = const { RefCell::new(BTreeMap::new()) };
+	/// Accepted contributions: id → Datanet.
+	static ACCEPTED: RefCell<BTreeMap<ContributionId, DatanetId>> = const { RefCell::new(BTreeMap::new()) };
 	/// Models sent to a vote, in order.
 	static PROPOSED: RefCell<Vec<(AccountId, ModelId)>> = const { RefCell::new(Vec::new()) };
 }
@@ -74,6 +85,11 @@ thread_local! {
 /// Set a Datanet's accepted count and credibility.
 pub fn set_datanet(id: DatanetId, accepted: u32, credibility: Perbill) {
 	DATANETS.with(|d| d.borrow_mut().insert(id, (accepted, credibility)));
+}
+
+/// Accept contributions in a Datanet.
+pub fn accept(datanet: DatanetId, ids: &[ContributionId]) {
+	ACCEPTED.with(|a| a.borrow_mut().extend(ids.iter().map(|id| (*id, datanet))));
 }
 
 pub fn proposed() -> Vec<(AccountId, ModelId)> {
@@ -88,8 +104,8 @@ impl DatanetInspect for TestDatanets {
 	fn quality(datanet: DatanetId) -> Option<(u32, Perbill)> {
 		DATANETS.with(|d| d.borrow().get(&datanet).copied())
 	}
-	fn accepted_in(_: u64) -> Option<DatanetId> {
-		None
+	fn accepted_in(contribution: ContributionId) -> Option<DatanetId> {
+		ACCEPTED.with(|a| a.borrow().get(&contribution).copied())
 	}
 }
 
@@ -116,6 +132,7 @@ impl DataThresholds for TestThresholds {
 
 parameter_types! {
 	pub const TreasuryAccount: AccountId = TREASURY;
+	pub const RegistryPalletId: PalletId = PalletId(*b"ol/model");
 }
 
 impl pallet_model_registry::Config for Test {
@@ -127,6 +144,7 @@ impl pallet_model_registry::Config for Test {
 	type Governance = TestGovernance;
 	type Thresholds = TestThresholds;
 	type AdminOrigin = EnsureRoot<AccountId>;
+	type PalletId = RegistryPalletId;
 	type ProposalDeposit = frame_support::traits::ConstU128<DEPOSIT>;
 	type ProposalFee = frame_support::traits::ConstU128<FEE>;
 	type SlashRejectedDeposit = ConstBool<true>;
@@ -134,7 +152,11 @@ impl pallet_model_registry::Config for Test {
 	type MaxDatanetsPerModel = ConstU32<2>;
 	type MaxEvalScores = ConstU32<2>;
 	type MaxVersions = ConstU32<2>;
-	type MaxStakersPerModel = ConstU32<2>;
+	type MaxTrainingSet = ConstU32<MAX_TRAINING_SET>;
+	type TrainingSetDepositPerItem = ConstU128<ITEM_DEPOSIT>;
+	type MinModelStake = ConstU128<MIN_STAKE>;
+	type ModelUnbondingPeriod = ConstU64<UNBONDING>;
+	type MaxUnbondingChunks = ConstU32<MAX_CHUNKS>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TestDatanets;
@@ -146,10 +168,33 @@ impl crate::BenchmarkHelper for TestDatanets {
 		set_datanet(index, 5, Perbill::one());
 		index
 	}
+	fn accepted_contributions(datanet: DatanetId, n: u32) -> Vec<ContributionId> {
+		let first = ACCEPTED.with(|a| a.borrow().keys().last().map_or(0, |last| last + 1));
+		let ids: Vec<_> = (first..first + u64::from(n)).collect();
+		accept(datanet, &ids);
+		ids
+	}
 }
 
-/// Alice, Bob and Charlie funded; the treasury exists; Datanets 0 and 1 exist, empty.
+/// Alice, Bob and Charlie funded; the treasury exists; Datanets 0 and 1 exist, empty; no
+/// contribution is accepted; the staking pot holds the existential deposit.
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	new_test_ext_with(&[], vec![])
+}
+
+/// The same, with `accepted` contributions (Datanet, ids) and models at genesis.
+pub fn new_test_ext_with(
+	accepted: &[(DatanetId, &[ContributionId])],
+	models: Vec<pallet_model_registry::GenesisModel<Test>>,
+) -> sp_io::TestExternalities {
+	DATANETS.with(|d| d.borrow_mut().clear());
+	ACCEPTED.with(|a| a.borrow_mut().clear());
+	PROPOSED.with(|p| p.borrow_mut().clear());
+	set_datanet(0, 0, Perbill::zero());
+	set_datanet(1, 0, Perbill::zero());
+	for (datanet, ids) in accepted {
+		accept(*datanet, ids);
+	}
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: [ALICE, BOB, CHARLIE, TREASURY]
@@ -160,11 +205,10 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
+	pallet_model_registry::GenesisConfig::<Test> { models }
+		.assimilate_storage(&mut storage)
+		.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
-	DATANETS.with(|d| d.borrow_mut().clear());
-	PROPOSED.with(|p| p.borrow_mut().clear());
-	set_datanet(0, 0, Perbill::zero());
-	set_datanet(1, 0, Perbill::zero());
 	ext
 }

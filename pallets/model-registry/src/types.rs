@@ -8,7 +8,7 @@ use frame_support::{
 };
 use openledger_primitives::{DatanetId, ProposalId};
 use scale_info::TypeInfo;
-use sp_core::H256;
+use sp_core::{H256, U256};
 
 /// Version number of a model, from 0 in registration order.
 pub type VersionId = u32;
@@ -29,6 +29,13 @@ pub type ModelOf<T> = Model<
 >;
 pub type VersionOf<T> =
 	Version<frame_system::pallet_prelude::BlockNumberFor<T>, <T as Config>::MaxEvalScores>;
+pub type StakePositionOf<T> = StakePosition<
+	BalanceOf<T>,
+	frame_system::pallet_prelude::BlockNumberFor<T>,
+	<T as Config>::MaxUnbondingChunks,
+>;
+pub type StakerInfoOf<T> =
+	StakerInfo<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
 
 /// Where a model stands in its lifecycle.
 #[derive(
@@ -102,9 +109,11 @@ where
 	pub versions: u32,
 	/// The version served while Deployed.
 	pub deployed_version: Option<VersionId>,
-	/// OPEN staked on the model, in total.
+	/// OPEN actively staked on the model (not unbonding), in total: what its stakers' rewards
+	/// are shared over.
 	pub total_stake: Balance,
-	/// Accounts with a stake on the model.
+	/// Accounts with active stake on the model. For display only: nothing is capped by it or
+	/// iterates over the stakers.
 	pub stakers: u32,
 }
 
@@ -140,7 +149,11 @@ where
 	pub adapter_hash: H256,
 	/// blake2-256 of the base model's weights.
 	pub base_model_hash: H256,
-	/// Merkle root of the ids of the contributions it was trained on.
+	/// blake2-256 of the tokenizer its token counts (and so its fees) are made with.
+	pub tokenizer_hash: H256,
+	/// Binary Merkle root (blake2-256) of the ids of the contributions it was trained on: leaves
+	/// are the ids as u64 little-endian bytes, ascending (see [`crate::training_data_root`]).
+	/// The ids themselves are in [`crate::TrainingSet`].
 	pub training_data_root: H256,
 	/// How many contributions it was trained on.
 	pub training_data_count: u32,
@@ -148,4 +161,59 @@ where
 	pub config_hash: H256,
 	pub eval_scores: BoundedVec<EvalScore, MaxScores>,
 	pub registered_at: BlockNumber,
+}
+
+/// OPEN on its way out of a model stake: it earns nothing and stays held until `unlocks_at`.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct UnbondingChunk<Balance, BlockNumber> {
+	pub amount: Balance,
+	/// The first block at which `withdraw_unbonded` frees it.
+	pub unlocks_at: BlockNumber,
+}
+
+/// One account's stake on one model, in the model's reward pool.
+///
+/// Rewards are a reward-per-stake accumulator (as Synthetix' StakingRewards or nomination pools'
+/// reward counters): the staker has earned `pending + active · (reward_per_stake −
+/// reward_checkpoint) / REWARD_SCALE`, settled into `pending` before `active` changes.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(MaxChunks))]
+#[codec(mel_bound(Balance: MaxEncodedLen, BlockNumber: MaxEncodedLen))]
+pub struct StakePosition<Balance, BlockNumber, MaxChunks: Get<u32>>
+where
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+{
+	/// Stake that earns rewards.
+	pub active: Balance,
+	/// The model's reward per stake when the rewards were last settled into `pending`.
+	pub reward_checkpoint: U256,
+	/// Rewards settled and not yet claimed.
+	pub pending: Balance,
+	/// Unstaked OPEN, still held, oldest first.
+	pub unbonding: BoundedVec<UnbondingChunk<Balance, BlockNumber>, MaxChunks>,
+}
+
+/// What the runtime API tells of one account's stake on one model.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct StakerInfo<Balance, BlockNumber> {
+	/// Stake that earns rewards.
+	pub active: Balance,
+	/// Unstaked OPEN, still held, oldest first; `withdraw_unbonded` frees the chunks whose
+	/// `unlocks_at` has come.
+	pub unbonding: alloc::vec::Vec<UnbondingChunk<Balance, BlockNumber>>,
+	/// Rewards `claim_rewards` would pay now.
+	pub claimable: Balance,
 }

@@ -134,18 +134,24 @@ pub struct ServedModel<AccountId, Balance> {
 	pub rate_in: Balance,
 	/// Price per 1000 output tokens (R_out).
 	pub rate_out: Balance,
-	/// How many accounts stake on the model.
-	pub stakers: u32,
 }
 
 /// What the model registry tells the fee and attribution pallets.
 pub trait ModelInspect<AccountId, Balance> {
 	/// The model, if it is deployed.
 	fn served(model: ModelId) -> Option<ServedModel<AccountId, Balance>>;
-	/// Every stake on the model: (staker, amount).
-	fn stakes(model: ModelId) -> alloc::vec::Vec<(AccountId, Balance)>;
-	/// Whether the model trains on the Datanet.
-	fn trains_on(model: ModelId, datanet: DatanetId) -> bool;
+	/// The adapter hash registered for a version of a model.
+	fn adapter_hash(model: ModelId, version: u32) -> Option<sp_core::H256>;
+	/// Whether the contribution is in the training set registered for the version.
+	fn trained_on(model: ModelId, version: u32, contribution: ContributionId) -> bool;
+	/// Whether anyone has active stake on the model (else its stakers' share goes to the
+	/// treasury).
+	fn has_stakers(model: ModelId) -> bool;
+	/// The account that holds staking rewards until stakers claim them.
+	fn staking_pot() -> AccountId;
+	/// Credit `amount`, already paid into [`ModelInspect::staking_pot`], to the model's active
+	/// stakers pro rata to stake. Fails (and must then be rolled back) if nobody stakes.
+	fn reward_stakers(model: ModelId, amount: Balance) -> Result<(), DispatchError>;
 }
 
 /// What the attribution pallet reads of contributions.
@@ -160,11 +166,17 @@ pub trait ContributionInspect<AccountId> {
 pub struct PendingInference<AccountId> {
 	pub user: AccountId,
 	pub model: ModelId,
+	/// blake2-256 of the prompt, as the user signed it.
+	pub prompt_hash: sp_core::H256,
+	/// The prompt's token count, as quoted to the user and carried by their consent.
+	pub tokens_in: u32,
 	pub max_output_tokens: u32,
+	/// The workers the user allows to settle it.
+	pub workers: alloc::vec::Vec<AccountId>,
 }
 
 /// Where the fee of one settled inference went. Always
-/// `platform + model_owner + stakers + contributors + remainder == fee`.
+/// `platform + model_owner + worker + stakers + contributors + remainder == fee`.
 #[derive(
 	codec::Encode,
 	codec::Decode,
@@ -185,8 +197,10 @@ pub struct FeeBreakdown<Balance> {
 	pub refund: Balance,
 	/// F_platform, to the treasury.
 	pub platform: Balance,
-	/// β·F_net, to the model's owner.
+	/// β·F_net less the worker's share, to the model's owner.
 	pub model_owner: Balance,
+	/// The settling worker's compute share of β·F_net (set by the model owner).
+	pub worker: Balance,
 	/// Paid to the model's stakers, pro rata to stake.
 	pub stakers: Balance,
 	/// Paid to the data contributors, by influence.
@@ -207,14 +221,54 @@ pub struct Settlement<Balance> {
 pub trait InferenceEscrow<AccountId, Balance> {
 	/// The request, if it is held and may still be settled (not settled, not expired).
 	fn pending(request: &RequestId) -> Option<PendingInference<AccountId>>;
-	/// Charge the fee for `tokens_in`/`tokens_out` from the request's hold, refund the rest and
-	/// pay the split; `contributors` are (account, influence > 0). All or nothing.
+	/// Charge the fee for the request's `tokens_in` and `tokens_out` from its hold, refund the
+	/// rest and pay the split: `worker_share` of the model owner's part to `worker`;
+	/// `contributors` are (account, influence > 0), an account of `None` (a contribution
+	/// withdrawn or slashed since training) has its share paid to the treasury. All or nothing.
 	fn settle(
 		request: &RequestId,
-		tokens_in: u32,
+		worker: &AccountId,
+		worker_share: Perbill,
 		tokens_out: u32,
-		contributors: &[(AccountId, u128)],
+		contributors: &[(Option<AccountId>, u128)],
 	) -> Result<Settlement<Balance>, DispatchError>;
+}
+
+/// What a worker hands the user with every paid answer, signed with its worker key (see
+/// [`receipt_digest`]): the user can prove with it, on-chain, that a settlement differs from
+/// the answer they got.
+#[derive(
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub struct Receipt {
+	pub request: RequestId,
+	pub model: ModelId,
+	pub version: u32,
+	/// blake2-256 of the adapter's weights that answered.
+	pub adapter_hash: sp_core::H256,
+	pub tokens_in: u32,
+	pub tokens_out: u32,
+	/// blake2-256 of the answer's text.
+	pub output_hash: sp_core::H256,
+}
+
+/// Domain of a receipt's signature, so that no other signature of a worker key passes for one.
+pub const RECEIPT_CONTEXT: &[u8] = b"openledger:inference-receipt:v1";
+
+/// What a worker signs for a receipt: blake2-256 of [`RECEIPT_CONTEXT`], the chain's genesis
+/// hash and the SCALE-encoded receipt.
+pub fn receipt_digest(genesis: &[u8; 32], receipt: &Receipt) -> [u8; 32] {
+	use codec::Encode;
+	use sp_runtime::traits::{BlakeTwo256, Hash};
+	BlakeTwo256::hash(&(RECEIPT_CONTEXT, genesis, receipt).encode()).0
 }
 
 /// Where a serving node publishes the URL of its local settlement endpoint: a key of the
@@ -224,6 +278,12 @@ pub const SETTLEMENT_ENDPOINT_KEY: &[u8] = b"openledger/inference/settlement-end
 /// The path under that URL that lists the settlements ready to submit (a SCALE
 /// [`SettlementFeed`]). The worker appends `?challenge=<hex>` (see [`feed_digest`]).
 pub const SETTLEMENTS_PATH: &str = "/settlements";
+
+/// The path under that URL that answers, for `?request=<64 hex>`, the prompt and the answer of a
+/// request this node answered (a SCALE `Option<(Vec<u8>, Vec<u8>)>`), kept for the dispute window:
+/// what the worker reveals when the user challenges the settlement as unanswered. Not signed: the
+/// chain checks them against the hashes the user signed and the worker settled.
+pub const REVEAL_PATH: &str = "/reveal";
 
 /// What the settlement endpoint answers: the prepared settlements, signed by each worker key
 /// the node holds.
@@ -250,12 +310,13 @@ pub fn feed_digest(challenge: &[u8; 32], settlements: &[PreparedSettlement]) -> 
 }
 
 /// A settlement the serving node has prepared for a request it answered: the arguments of
-/// `attribution.settle`, with the influences its native engine computed (DataInf). The node's
+/// `attribution.settle` (the input token count is the one the user's request carries), with the influences its native engine computed (DataInf). The node's
 /// off-chain worker fetches these from the node and submits them signed with its worker key.
 #[derive(codec::Encode, codec::Decode, scale_info::TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub struct PreparedSettlement {
 	pub request: RequestId,
-	pub tokens_in: u32,
+	/// The model version that answered.
+	pub version: u32,
 	pub tokens_out: u32,
 	/// blake2-256 of the answer's text.
 	pub output_hash: sp_core::H256,

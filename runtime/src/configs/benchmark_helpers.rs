@@ -39,7 +39,36 @@ fn datanet_owner() -> AccountId {
 /// Creates Datanets that meet the data thresholds, for the registry's benchmarks.
 pub struct DatanetsBenchmarkHelper;
 
+/// `n` new contributions of `contributor` in `datanet`, accepted by the Datanets' owner.
+fn accepted_in(
+	datanet: DatanetId,
+	n: u32,
+	contributor: impl Fn(u32) -> AccountId,
+) -> Vec<ContributionId> {
+	let curator = datanet_owner();
+	(0..n)
+		.map(|i| {
+			let id = pallet_datanets::NextContributionId::<Runtime>::get();
+			let _ = Datanets::contribute(
+				signed(&contributor(i)),
+				datanet,
+				BlakeTwo256::hash(&(b"bench-contribution", datanet, id).encode()),
+				1,
+				vec![],
+				MILLI_OPEN,
+			);
+			let _ = Datanets::accept(signed(&curator), id, Perbill::one());
+			id
+		})
+		.collect()
+}
+
 impl pallet_model_registry::BenchmarkHelper for DatanetsBenchmarkHelper {
+	fn accepted_contributions(datanet: DatanetId, n: u32) -> Vec<ContributionId> {
+		let owner = datanet_owner();
+		accepted_in(datanet, n, |_| owner.clone())
+	}
+
 	fn datanet_meeting_thresholds(_index: u32) -> DatanetId {
 		let owner = datanet_owner();
 		let id = pallet_datanets::NextDatanetId::<Runtime>::get();
@@ -73,14 +102,15 @@ pub struct InferenceBenchmarkHelper;
 
 impl InferenceBenchmarkHelper {
 	/// A model through its whole lifecycle to Deployed, at the rates of the OpenLedger whitepaper's
-	/// worked example (§2.2.4), with `stakers` stakers.
-	fn deployed_model(stakers: u32) -> ModelId {
+	/// worked example (§2.2.4), owned by `owner`, with one staker, its version trained on `extra`
+	/// new accepted contributions of distinct contributors (and the Datanet's first ones).
+	fn deployed_model(owner: &AccountId, extra: u32) -> (ModelId, Vec<ContributionId>) {
 		use pallet_model_registry::BenchmarkHelper;
 		let datanet = DatanetsBenchmarkHelper::datanet_meeting_thresholds(0);
-		let owner = funded("model-owner", 0);
+		let _ = Balances::set_balance(owner, 1_000_000 * OPEN);
 		let id = pallet_model_registry::NextModelId::<Runtime>::get();
 		let _ = ModelRegistry::propose(
-			signed(&owner),
+			signed(owner),
 			b"bench".to_vec(),
 			b"bench".to_vec(),
 			vec![datanet],
@@ -89,29 +119,33 @@ impl InferenceBenchmarkHelper {
 			2 * OPEN / 5,
 		);
 		ModelRegistry::on_model_decision(id, true);
-		let _ = ModelRegistry::start_data_collection(signed(&owner), id);
-		let _ = ModelRegistry::start_training(signed(&owner), id);
+		let _ = ModelRegistry::start_data_collection(signed(owner), id);
+		let _ = ModelRegistry::start_training(signed(owner), id);
+		let contributions = accepted_in(datanet, extra, |i| funded("contributor", i));
+		let mut trained = contributions.clone();
+		trained.extend(DatanetsBenchmarkHelper::accepted_contributions(datanet, 1));
+		trained.sort_unstable();
 		let _ = ModelRegistry::register_version(
-			signed(&owner),
+			signed(owner),
 			id,
 			H256::repeat_byte(1),
 			H256::repeat_byte(2),
-			H256::repeat_byte(3),
-			1,
+			H256::repeat_byte(5),
+			pallet_model_registry::training_data_root(&trained),
+			trained.len() as u32,
 			H256::repeat_byte(4),
 			vec![],
+			trained,
 		);
-		let _ = ModelRegistry::deploy(signed(&owner), id, 0);
-		for i in 0..stakers {
-			let _ = ModelRegistry::stake(signed(&funded("model-staker", i)), id, OPEN);
-		}
-		id
+		let _ = ModelRegistry::deploy(signed(owner), id, 0);
+		let _ = ModelRegistry::stake(signed(&funded("model-staker", 0)), id, OPEN);
+		(id, contributions)
 	}
 }
 
 impl pallet_fee_split::BenchmarkHelper<AccountId, MultiSignature> for InferenceBenchmarkHelper {
 	fn served_model() -> ModelId {
-		Self::deployed_model(0)
+		Self::deployed_model(&funded("model-owner", 0), 0).0
 	}
 
 	fn sign(payload: &[u8]) -> (AccountId, MultiSignature) {
@@ -122,47 +156,52 @@ impl pallet_fee_split::BenchmarkHelper<AccountId, MultiSignature> for InferenceB
 	}
 }
 
-impl pallet_attribution::BenchmarkHelper<AccountId> for InferenceBenchmarkHelper {
-	fn served_model(stakers: u32) -> ModelId {
-		Self::deployed_model(stakers)
+impl pallet_attribution::BenchmarkHelper<AccountId, MultiSignature> for InferenceBenchmarkHelper {
+	fn served_model(owner: &AccountId) -> ModelId {
+		Self::deployed_model(owner, 0).0
 	}
 
+	/// A new version of `model` trained on `n` new contributions, deployed; the contributions.
 	fn contributions(model: ModelId, n: u32) -> Vec<ContributionId> {
-		let Some(datanet) = pallet_model_registry::Models::<Runtime>::get(model)
-			.and_then(|info| info.datanets.first().copied())
-		else {
+		let Some(info) = pallet_model_registry::Models::<Runtime>::get(model) else {
 			return vec![];
 		};
-		let curator = datanet_owner();
-		(0..n)
-			.map(|i| {
-				let contributor = funded("contributor", i);
-				let id = pallet_datanets::NextContributionId::<Runtime>::get();
-				let _ = Datanets::contribute(
-					signed(&contributor),
-					datanet,
-					BlakeTwo256::hash(&(b"bench-contribution", model, i).encode()),
-					1,
-					vec![],
-					MILLI_OPEN,
-				);
-				let _ = Datanets::accept(signed(&curator), id, Perbill::one());
-				id
-			})
-			.collect()
+		let Some(datanet) = info.datanets.first().copied() else { return vec![] };
+		let contributions = accepted_in(datanet, n, |i| funded("contributor", i));
+		let version = info.versions;
+		let _ = ModelRegistry::register_version(
+			signed(&info.owner),
+			model,
+			H256::repeat_byte(1),
+			H256::repeat_byte(2),
+			H256::repeat_byte(5),
+			pallet_model_registry::training_data_root(&contributions),
+			contributions.len() as u32,
+			H256::repeat_byte(4),
+			vec![],
+			contributions.clone(),
+		);
+		let _ = ModelRegistry::deploy(signed(&info.owner), model, version);
+		contributions
 	}
 
-	fn pending_request(model: ModelId) -> RequestId {
-		let user = funded("inference-user", 0);
+	fn pending_request(model: ModelId, user: &AccountId, worker: &AccountId) -> RequestId {
+		let _ = Balances::set_balance(user, 1_000_000 * OPEN);
 		let request = pallet_fee_split::InferenceRequest {
 			model,
 			prompt_hash: H256::repeat_byte(7),
+			tokens_in: 1_000,
+			workers: vec![worker.clone()].try_into().unwrap_or_default(),
 			max_output_tokens: 100_000,
 			max_fee: 1_000 * OPEN,
 			nonce: 0,
 			expires_at: System::block_number().saturating_add(10),
 		};
-		let _ = FeeSplit::request_inference(signed(&user), request.clone());
-		FeeSplit::request_id(&user, &request)
+		let _ = FeeSplit::request_inference(signed(user), request.clone());
+		FeeSplit::request_id(user, &request)
+	}
+
+	fn sign(payload: &[u8]) -> (AccountId, MultiSignature) {
+		<Self as pallet_fee_split::BenchmarkHelper<AccountId, MultiSignature>>::sign(payload)
 	}
 }

@@ -4,7 +4,7 @@
 mod benchmark_helpers;
 mod openledger;
 mod revive;
-pub use openledger::{MAX_CONTENT_SIZE, MAX_STAKERS_PER_MODEL};
+pub use openledger::MAX_CONTENT_SIZE;
 pub use revive::{ChainId, GasScale};
 
 use frame_support::{

@@ -3,7 +3,8 @@
 
 use frame_support::{
 	parameter_types,
-	traits::{tokens::imbalance::ResolveTo, ConstBool, ConstU128, ConstU32},
+	traits::{tokens::imbalance::ResolveTo, ConstBool, ConstU128, ConstU32, Contains},
+	weights::Weight,
 };
 use frame_system::EnsureRoot;
 use sp_runtime::{traits::Verify, Perbill};
@@ -12,17 +13,12 @@ use super::{BlockHashCount, TreasuryAccount};
 use crate::{
 	AccountId, Balances, Datanets, FeeSplit, Governance, ModelRegistry, Nonce, Runtime,
 	RuntimeCall, RuntimeFreezeReason, RuntimeHoldReason, Signature, SignedPayload, System,
-	Timestamp, TxExtension, UncheckedExtrinsic, DAYS, HOURS, OPEN,
+	Timestamp, TxExtension, UncheckedExtrinsic, DAYS, HOURS, MILLI_OPEN, OPEN,
 };
 
 /// Largest content one contribution may point at: one data point (a document, a question/answer
 /// pair), 1 MiB at most. The node's content store refuses larger uploads.
 pub const MAX_CONTENT_SIZE: u32 = 1024 * 1024;
-
-/// Most accounts that may stake on one model. Each is paid its share of every settled answer in
-/// the settlement itself, about 1.8 ms of weight apiece as measured (debug node): 100 keeps the
-/// heaviest settlement (64 contributions, 100 stakers) near 0.3 s of a 2 s block.
-pub const MAX_STAKERS_PER_MODEL: u32 = 100;
 
 impl pallet_datanets::Config for Runtime {
 	type Currency = Balances;
@@ -41,7 +37,34 @@ impl pallet_datanets::Config for Runtime {
 	type WeightInfo = pallet_datanets::weights::SubstrateWeight<Runtime>;
 }
 
+/// The root calls a governance vote may dispatch (the testnet has no sudo): slashing a worker,
+/// retiring a model by force, a treasury spend and authorizing a runtime upgrade (whose code
+/// anyone then applies with `system.applyAuthorizedUpgrade`). A remark too, which does nothing
+/// and prices `close` in the benchmarks.
+pub struct GovernanceCalls;
+impl Contains<RuntimeCall> for GovernanceCalls {
+	fn contains(call: &RuntimeCall) -> bool {
+		matches!(
+			call,
+			RuntimeCall::Attribution(pallet_attribution::Call::slash_worker { .. })
+				| RuntimeCall::ModelRegistry(pallet_model_registry::Call::retire { .. })
+				| RuntimeCall::Treasury(pallet_treasury::Call::spend_local { .. })
+				| RuntimeCall::System(
+					frame_system::Call::authorize_upgrade { .. }
+						| frame_system::Call::authorize_upgrade_without_checks { .. }
+						| frame_system::Call::remark { .. }
+				)
+		)
+	}
+}
+
 parameter_types! {
+	/// The staking pot of the model registry: model stakers' rewards until they claim them.
+	pub const ModelStakingPalletId: frame_support::PalletId =
+		frame_support::PalletId(*b"ol/mstak");
+	/// The most a call passed by governance may weigh: a quarter of a block.
+	pub GovernanceMaxCallWeight: Weight =
+		Perbill::from_percent(25) * super::RuntimeBlockWeights::get().max_block;
 	/// A fifth of all gOPEN must vote for a proposal to be decided.
 	pub const GovernanceQuorum: Perbill = Perbill::from_percent(20);
 	/// Ayes must be more than half of the votes cast.
@@ -64,6 +87,10 @@ impl pallet_governance::Config for Runtime {
 	type SlashRejectedDeposit = ConstBool<true>;
 	type MaxUnbondingChunks = ConstU32<16>;
 	type MaxVotesPerAccount = ConstU32<32>;
+	type RuntimeCall = RuntimeCall;
+	type CallFilter = GovernanceCalls;
+	type MaxCallLen = ConstU32<1024>;
+	type MaxCallWeight = GovernanceMaxCallWeight;
 	type WeightInfo = pallet_governance::weights::SubstrateWeight<Runtime>;
 }
 
@@ -83,7 +110,14 @@ impl pallet_model_registry::Config for Runtime {
 	type MaxDatanetsPerModel = ConstU32<8>;
 	type MaxEvalScores = ConstU32<16>;
 	type MaxVersions = ConstU32<1_000>;
-	type MaxStakersPerModel = ConstU32<MAX_STAKERS_PER_MODEL>;
+	type PalletId = ModelStakingPalletId;
+	// The contributions one version trains on, stored so that a settlement can check each
+	// influence in one read; each pays its storage.
+	type MaxTrainingSet = ConstU32<1_024>;
+	type TrainingSetDepositPerItem = ConstU128<MILLI_OPEN>;
+	type MinModelStake = ConstU128<OPEN>;
+	type ModelUnbondingPeriod = ConstU32<{ 7 * DAYS }>;
+	type MaxUnbondingChunks = ConstU32<16>;
 	type WeightInfo = pallet_model_registry::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = super::benchmark_helpers::DatanetsBenchmarkHelper;
@@ -173,13 +207,23 @@ impl pallet_attribution::Config for Runtime {
 	type Models = ModelRegistry;
 	type Contributions = Datanets;
 	type OnSlash = ResolveTo<TreasuryAccount, Balances>;
+	// Root: a governance vote (`governance.proposeCall`).
 	type SlashOrigin = EnsureRoot<AccountId>;
+	type Signature = Signature;
+	// A user has a day to dispute a settlement, a challenged worker six hours to answer; a
+	// leaving worker's stake stays slashable for a week, well past both.
+	type DisputeWindow = ConstU32<DAYS>;
+	type ResponsePeriod = ConstU32<{ 6 * HOURS }>;
+	type DisputePenalty = ConstU128<{ 100 * OPEN }>;
+	type ChallengeBond = ConstU128<{ 10 * OPEN }>;
+	// An answer of a few thousand tokens, and its prompt.
+	type MaxRevealLen = ConstU32<{ 64 * 1024 }>;
+	type MaxApprovedWorkers = ConstU32<256>;
 	type MinWorkerStake = ConstU128<{ 1_000 * OPEN }>;
 	type WorkerUnbondingPeriod = ConstU32<{ 7 * DAYS }>;
 	type MaxModelsPerWorker = ConstU32<64>;
 	// DataInf's top contributions behind one answer.
 	type MaxContributionsPerOutput = ConstU32<64>;
-	type MaxStakersPerModel = ConstU32<MAX_STAKERS_PER_MODEL>;
 	type MaxSettlementsPerBatch = ConstU32<32>;
 	type WeightInfo = pallet_attribution::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

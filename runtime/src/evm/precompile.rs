@@ -253,6 +253,7 @@ fn version_of(version: pallet_model_registry::VersionOf<Runtime>) -> IOpenLedger
 	IOpenLedger::Version {
 		adapterHash: FixedBytes(version.adapter_hash.0),
 		baseModelHash: FixedBytes(version.base_model_hash.0),
+		tokenizerHash: FixedBytes(version.tokenizer_hash.0),
 		trainingDataRoot: FixedBytes(version.training_data_root.0),
 		trainingDataCount: version.training_data_count,
 		configHash: FixedBytes(version.config_hash.0),
@@ -264,6 +265,7 @@ fn empty_version() -> IOpenLedger::Version {
 	IOpenLedger::Version {
 		adapterHash: FixedBytes::ZERO,
 		baseModelHash: FixedBytes::ZERO,
+		tokenizerHash: FixedBytes::ZERO,
 		trainingDataRoot: FixedBytes::ZERO,
 		trainingDataCount: 0,
 		configHash: FixedBytes::ZERO,
@@ -286,6 +288,7 @@ fn attribution_of(record: pallet_attribution::RecordOf<Runtime>) -> IOpenLedger:
 			refund: amount(fees.refund),
 			platform: amount(fees.platform),
 			modelOwner: amount(fees.model_owner),
+			worker: amount(fees.worker),
 			stakers: amount(fees.stakers),
 			contributors: amount(fees.contributors),
 			remainder: amount(fees.remainder),
@@ -296,8 +299,9 @@ fn attribution_of(record: pallet_attribution::RecordOf<Runtime>) -> IOpenLedger:
 			.iter()
 			.map(|c| IOpenLedger::Contribution {
 				id: c.contribution,
-				contributor: account(&c.contributor),
-				contributorAddress: address(&c.contributor),
+				// A contribution withdrawn since training: zero (its share went to the treasury).
+				contributor: c.contributor.as_ref().map(account).unwrap_or(FixedBytes::ZERO),
+				contributorAddress: c.contributor.as_ref().map(address).unwrap_or(Address::ZERO),
 				influence: c.influence,
 				weightPpb: c.weight.deconstruct(),
 				paid: amount(c.paid),
@@ -320,6 +324,7 @@ fn empty_attribution() -> IOpenLedger::Attribution {
 			refund: U256::ZERO,
 			platform: U256::ZERO,
 			modelOwner: U256::ZERO,
+			worker: U256::ZERO,
 			stakers: U256::ZERO,
 			contributors: U256::ZERO,
 			remainder: U256::ZERO,

@@ -192,6 +192,8 @@ fn the_precompile_reads_a_settled_answer_its_contributions_and_earnings() {
 		let request = pallet_fee_split::InferenceRequest {
 			model: 0,
 			prompt_hash: H256::repeat_byte(0x42),
+			tokens_in: 800,
+			workers: vec![alice.clone()].try_into().unwrap(),
 			max_output_tokens: 1_500,
 			max_fee: 2 * OPEN,
 			nonce: 7,
@@ -208,11 +210,10 @@ fn the_precompile_reads_a_settled_answer_its_contributions_and_earnings() {
 		assert_ok!(Attribution::settle(
 			RuntimeOrigin::signed(alice.clone()),
 			id,
-			800,
+			0,
 			1_200,
 			H256::repeat_byte(0x0a),
 			vec![(0, 30), (1, 10)],
-			0,
 		));
 		let record = pallet_attribution::Records::<Runtime>::get(id).expect("settled");
 
@@ -230,13 +231,15 @@ fn the_precompile_reads_a_settled_answer_its_contributions_and_earnings() {
 		assert_eq!(got.fees.fee.to::<u128>(), record.breakdown.fee);
 		assert_eq!(got.fees.platform.to::<u128>(), record.breakdown.platform);
 		assert_eq!(got.fees.modelOwner.to::<u128>(), record.breakdown.model_owner);
+		assert_eq!(got.fees.worker.to::<u128>(), record.breakdown.worker);
 		assert_eq!(got.fees.contributors.to::<u128>(), record.breakdown.contributors);
 		assert_eq!(got.settledAt, 1);
 		assert_eq!(got.contributions.len(), 2);
 		for (got, stored) in got.contributions.iter().zip(record.contributions.iter()) {
 			assert_eq!(got.id, stored.contribution);
-			assert_eq!(got.contributor, bytes32(&stored.contributor));
-			assert_eq!(got.contributorAddress.0 .0, Mapper::to_address(&stored.contributor).0);
+			let contributor = stored.contributor.clone().expect("accepted");
+			assert_eq!(got.contributor, bytes32(&contributor));
+			assert_eq!(got.contributorAddress.0 .0, Mapper::to_address(&contributor).0);
 			assert_eq!(got.influence, stored.influence);
 			assert_eq!(got.weightPpb, stored.weight.deconstruct());
 			assert_eq!(got.paid.to::<u128>(), stored.paid);
