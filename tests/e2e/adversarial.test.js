@@ -239,7 +239,7 @@ test('3. the input tokens charged are the ones the user consented to, which the 
   const { honest } = state;
   assert.ok(honest, 'the second test settled a request');
   // `settle` takes no input token count: the worker cannot charge more than the prompt has.
-  assert.deepEqual(api.tx.attribution.settle.meta.args.map((a) => a.name.toString()), ['request', 'tokensOut', 'outputHash', 'influences']);
+  assert.deepEqual(api.tx.attribution.settle.meta.args.map((a) => a.name.toString()), ['request', 'version', 'tokensOut', 'outputHash', 'influences']);
   const { record, quote, answer, request } = honest;
   assert.equal(record.tokensIn.toNumber(), quote.tokensIn);
   assert.equal(request.tokensIn, quote.tokensIn);
